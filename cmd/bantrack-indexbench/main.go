@@ -1,0 +1,224 @@
+// Command bantrack-indexbench measures the bantrack index on a generated
+// corpus of English and Chinese articles: indexing speed in batches and one
+// document at a time, index size against raw text size, and search latency
+// (p50, p99) for term, phrase and filtered queries with facets and highlights.
+//
+//	go run ./cmd/bantrack-indexbench -docs 100000
+//
+// It prints its figures on stdout and removes the index it built unless -dir
+// is given.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/index/corpus"
+)
+
+type options struct {
+	docs    int
+	single  int
+	queries int
+	chunk   int
+	dir     string
+	seed    uint64
+}
+
+func main() {
+	var o options
+	fs := flag.NewFlagSet("bantrack-indexbench", flag.ContinueOnError)
+	fs.IntVar(&o.docs, "docs", 100000, "documents to index in batches")
+	fs.IntVar(&o.single, "single", 2000, "documents to index one at a time, into a second index")
+	fs.IntVar(&o.queries, "queries", 500, "searches of each kind to time")
+	fs.IntVar(&o.chunk, "chunk", 1000, "documents handed to one Put call when batching")
+	fs.StringVar(&o.dir, "dir", "", "folder for the indexes (kept); default a temporary folder (removed)")
+	fs.Uint64Var(&o.seed, "seed", 1, "corpus seed")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	if err := run(context.Background(), os.Stdout, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bantrack-indexbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, w io.Writer, o options) error {
+	dir := o.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "bantrack-indexbench")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	batched := filepath.Join(dir, "batched")
+	single := filepath.Join(dir, "single")
+	for _, p := range []string{batched, single} {
+		if _, err := os.Stat(p); err == nil {
+			return fmt.Errorf("%s exists; remove it or pick another -dir", p)
+		}
+	}
+
+	gen := corpus.New(o.seed)
+	fmt.Fprintf(w, "corpus: %d documents batched (Put of %d), %d one at a time, seed %d\n", o.docs, o.chunk, o.single, o.seed)
+
+	// Batched.
+	ix, err := index.Open(batched)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	var raw int64
+	var spent time.Duration
+	chunk := make([]article.Article, 0, o.chunk)
+	for i := 0; i < o.docs; {
+		chunk = chunk[:0]
+		for ; i < o.docs && len(chunk) < o.chunk; i++ {
+			a := gen.Article(i)
+			raw += corpus.TextBytes(a)
+			chunk = append(chunk, a)
+		}
+		t0 := time.Now()
+		if err := ix.Put(ctx, chunk...); err != nil {
+			return err
+		}
+		spent += time.Since(t0)
+	}
+	n, err := ix.Count()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "index batched: %d docs in %s = %.0f docs/s\n", n, spent.Round(time.Millisecond), float64(o.docs)/spent.Seconds())
+
+	// One at a time, the same kind of documents, into a second index.
+	if o.single > 0 {
+		sx, err := index.Open(single)
+		if err != nil {
+			return err
+		}
+		sgen := corpus.New(o.seed + 1)
+		var sspent time.Duration
+		for i := range o.single {
+			a := sgen.Article(i)
+			t0 := time.Now()
+			if err := sx.Put(ctx, a); err != nil {
+				sx.Close()
+				return err
+			}
+			sspent += time.Since(t0)
+		}
+		if err := sx.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "index one at a time: %d docs in %s = %.0f docs/s\n", o.single, sspent.Round(time.Millisecond), float64(o.single)/sspent.Seconds())
+	}
+
+	// Let the merger settle before measuring size and latency, as an index
+	// searched after a crawl would be.
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	ix, err = index.Open(batched)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	size, err := dirSize(batched)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "size: raw text %.1f MiB, index on disk %.1f MiB (%.2f× raw; it stores every document whole)\n",
+		mib(raw), mib(size), float64(size)/float64(raw))
+
+	rng := rand.New(rand.NewPCG(o.seed, 99))
+	kinds := []struct {
+		name string
+		req  func() index.Request
+	}{
+		{"term", func() index.Request {
+			q := []string{"fortinet", "huawei", "semiconductor", "sanctions", "firewalls", "美光", "芯片", "micron"}
+			return index.Request{Query: q[rng.IntN(len(q))]}
+		}},
+		{"phrase", func() index.Request {
+			q := []string{`"export controls"`, `"Palo Alto Networks"`, `"supply chain"`, `"网络安全审查"`, `"不可靠实体清单"`}
+			return index.Request{Query: q[rng.IntN(len(q))]}
+		}},
+		{"filtered+facets+highlight", func() index.Request {
+			q := []string{"ban", "restrictions", "审查", "review", "禁止"}
+			v := []string{"Huawei", "Micron Technology", "Fortinet", "DJI", "Nvidia"}
+			return index.Request{
+				Query:   q[rng.IntN(len(q))],
+				Vendors: []string{v[rng.IntN(len(v))]},
+				Since:   time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC),
+				BanOnly: true, Facets: true, Highlight: true,
+			}
+		}},
+	}
+	for _, k := range kinds {
+		for range 20 { // warm caches
+			if _, err := ix.Search(ctx, k.req()); err != nil {
+				return err
+			}
+		}
+		lat := make([]time.Duration, 0, o.queries)
+		var hits uint64
+		for range o.queries {
+			req := k.req()
+			t0 := time.Now()
+			res, err := ix.Search(ctx, req)
+			if err != nil {
+				return err
+			}
+			lat = append(lat, time.Since(t0))
+			hits += res.Total
+		}
+		slices.Sort(lat)
+		fmt.Fprintf(w, "query %-26s p50 %6.2f ms  p99 %6.2f ms  (%d searches, %.0f matches on average)\n",
+			k.name, ms(pct(lat, 50)), ms(pct(lat, 99)), len(lat), float64(hits)/float64(max(1, len(lat))))
+	}
+	return nil
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p+99)/100 - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+func dirSize(root string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// app carries what every command shares: the global flags, the output streams and the logger.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	log            *slog.Logger
+
+	configPath string
+	dataDir    string
+	logLevel   string
+	logFormat  string
+}
+
+// flagSet returns a flag set that already knows the global flags.
+func (a *app) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Func("config", "feeds file (default $BANTRACK_CONFIG, else ./feeds.yaml)", func(s string) error { a.configPath = s; return nil })
+	fs.Func("data", "data folder (default $BANTRACK_DATA, else $XDG_DATA_HOME/bantrack)", func(s string) error { a.dataDir = s; return nil })
+	fs.Func("log-level", "debug, info, warn or error (default info)", func(s string) error { a.logLevel = s; return nil })
+	fs.Func("log-format", "text or json (default text)", func(s string) error { a.logFormat = s; return nil })
+	return fs
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments and returns the others.
+// With stopAtFirst, parsing stops at the first non-flag argument (the command name).
+func parseInterspersed(fs *flag.FlagSet, args []string, stopAtFirst bool) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, &usageError{msg: err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if stopAtFirst {
+			return args, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+func (a *app) setupLogging() error {
+	var level slog.Level
+	switch strings.ToLower(a.logLevel) {
+	case "", "info":
+		level = slog.LevelInfo
+	case "debug":
+		level = slog.LevelDebug
+	case "warn", "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	default:
+		return usageErrorf("--log-level %q: want debug, info, warn or error", a.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch a.logFormat {
+	case "", "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	default:
+		return usageErrorf("--log-format %q: want text or json", a.logFormat)
+	}
+	return nil
+}
+
+// configFile returns the feeds file to read: --config, $BANTRACK_CONFIG, ./feeds.yaml.
+func (a *app) configFile() string {
+	if a.configPath != "" {
+		return a.configPath
+	}
+	if p := a.getenv("BANTRACK_CONFIG"); p != "" {
+		return p
+	}
+	return "feeds.yaml"
+}
+
+// loadConfig reads and validates the feeds file.
+func (a *app) loadConfig() (*config.Config, error) {
+	path := a.configFile()
+	cfg, err := config.Load(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &configError{fmt.Errorf("%s: no such file: pass --config FILE or set BANTRACK_CONFIG", path)}
+		}
+		return nil, &configError{err}
+	}
+	return cfg, nil
+}
+
+// data returns the data folder, creating it: --data, $BANTRACK_DATA, $XDG_DATA_HOME/bantrack,
+// ~/.local/share/bantrack.
+func (a *app) data() (string, error) {
+	dir := a.dataDir
+	if dir == "" {
+		dir = a.getenv("BANTRACK_DATA")
+	}
+	if dir == "" {
+		base := a.getenv("XDG_DATA_HOME")
+		if base == "" {
+			home := a.getenv("HOME")
+			if home == "" {
+				var err error
+				if home, err = os.UserHomeDir(); err != nil {
+					return "", fmt.Errorf("no data folder: pass --data DIR or set BANTRACK_DATA (%w)", err)
+				}
+			}
+			base = filepath.Join(home, ".local", "share")
+		}
+		dir = filepath.Join(base, "bantrack")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create data folder %s: %w (pass --data DIR to use another)", dir, err)
+	}
+	return dir, nil
+}
+
+// store is the open data folder: its lock (when taken), state store and index.
+type store struct {
+	dir   string
+	lock  *state.Lock
+	state *state.Store
+	index *index.Index
+}
+
+func (s *store) Close() error {
+	var errs []error
+	if s.index != nil {
+		errs = append(errs, s.index.Close())
+	}
+	if s.state != nil {
+		errs = append(errs, s.state.Close())
+	}
+	errs = append(errs, s.lock.Release())
+	return errors.Join(errs...)
+}
+
+// openStore opens the data folder. Writers (crawl, run, digest, reindex) take the lock first,
+// so two of them never work on the same folder at once.
+func (a *app) openStore(write bool) (*store, error) {
+	dir, err := a.data()
+	if err != nil {
+		return nil, err
+	}
+	s := &store{dir: dir}
+	if write {
+		l, err := state.Acquire(filepath.Join(dir, "lock"))
+		if err != nil {
+			var le *state.LockedError
+			if errors.As(err, &le) {
+				return nil, &lockedError{err}
+			}
+			return nil, err
+		}
+		s.lock = l
+	}
+	if s.state, err = state.Open(filepath.Join(dir, "state.db")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.index, err = index.Open(filepath.Join(dir, "index.bleve")); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	return s, nil
+}
+
+// parseDate reads a DATE flag: YYYY-MM-DD (local midnight in UTC) or RFC 3339.
+func parseDate(flagName, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usageErrorf("--%s %q: want YYYY-MM-DD or RFC 3339", flagName, s)
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/crawler"
+	"github.com/bantrack/bantrack/extract"
+)
+
+// parallelSources is how many sources are crawled at once.
+const parallelSources = 4
+
+func runCrawl(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet("crawl")
+	var names multiFlag
+	fs.Var(&names, "source", "crawl only this source (repeatable)")
+	refresh := fs.Bool("refresh", false, "fetch articles again even when already indexed")
+	if _, err := parseInterspersed(fs, args, false); err != nil {
+		return err
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	srcs, err := selectSources(cfg, names)
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p := &pipeline{log: a.log, cfg: cfg, st: st, refresh: *refresh}
+	sums, err := p.crawl(ctx, srcs)
+	printSummaries(a.stdout, sums)
+	return err
+}
+
+// selectSources returns the named sources, or all of them when names is empty.
+func selectSources(cfg *config.Config, names []string) ([]config.Source, error) {
+	if len(names) == 0 {
+		return cfg.Sources, nil
+	}
+	var out []config.Source
+	for _, n := range names {
+		s, ok := cfg.Source(n)
+		if !ok {
+			return nil, usageErrorf("no source named %q in %s", n, cfg.Path)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// pipeline is one crawl: sources → crawler → extract → index, with state kept up to date.
+// `crawl`, `run` and `demo` all go through it.
+type pipeline struct {
+	log     *slog.Logger
+	cfg     *config.Config
+	st      *store
+	refresh bool
+}
+
+// sourceSummary is what one source's crawl did.
+type sourceSummary struct {
+	Source  string
+	Listed  int
+	Indexed int
+	Partial int
+	Err     error
+	Took    time.Duration
+}
+
+// crawl runs every source, parallelSources at a time. One failing source never stops the others;
+// the error is a partialError when some failed, or a plain error when all did.
+func (p *pipeline) crawl(ctx context.Context, srcs []config.Source) ([]sourceSummary, error) {
+	cr := crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: crawlStore{p.st.state}})
+	sums := make([]sourceSummary, len(srcs))
+	sem := make(chan struct{}, parallelSources)
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sums[i] = p.crawlSource(ctx, cr, src)
+		}()
+	}
+	wg.Wait()
+
+	var errs []error
+	for _, s := range sums {
+		if s.Err != nil {
+			errs = append(errs, fmt.Errorf("source %s: %w", s.Source, s.Err))
+		}
+	}
+	switch {
+	case len(errs) == 0:
+		return sums, nil
+	case len(errs) == len(srcs):
+		return sums, fmt.Errorf("every source failed: %w", errors.Join(errs...))
+	default:
+		return sums, &partialError{failed: len(errs), total: len(srcs), err: errors.Join(errs...)}
+	}
+}
+
+func (p *pipeline) crawlSource(ctx context.Context, cr *crawler.Crawler, src config.Source) sourceSummary {
+	start := time.Now()
+	sum := sourceSummary{Source: src.Name}
+	log := p.log.With("source", src.Name)
+	res, err := cr.Crawl(ctx, src)
+	sum.Listed = res.Listed
+	for _, e := range res.Errors {
+		log.Warn("item skipped", "error", e)
+	}
+	if len(res.Articles) > 0 {
+		arts := analyze(res.Articles)
+		if ierr := p.st.index.Put(ctx, arts...); ierr != nil {
+			err = errors.Join(err, fmt.Errorf("index: %w", ierr))
+		} else {
+			// Only now that the index has them may the crawler record them as seen.
+			if cerr := cr.Commit(res); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("record crawl state: %w", cerr))
+			}
+			sum.Indexed = len(arts)
+			sum.Partial = res.Partial
+		}
+	} else if err == nil {
+		if cerr := cr.Commit(res); cerr != nil {
+			err = fmt.Errorf("record crawl state: %w", cerr)
+		}
+	}
+	sum.Err = err
+	sum.Took = time.Since(start)
+	p.recordHealth(src.Name, sum)
+	if err != nil {
+		log.Error("crawl failed", "error", err, "listed", sum.Listed, "indexed", sum.Indexed)
+	} else {
+		log.Info("crawled", "listed", sum.Listed, "indexed", sum.Indexed, "partial", sum.Partial, "took_ms", sum.Took.Milliseconds())
+	}
+	return sum
+}
+
+// recordHealth adds what the pipeline knows to the health the crawler recorded: documents indexed,
+// and errors that came after the crawl (indexing, state).
+func (p *pipeline) recordHealth(name string, sum sourceSummary) {
+	h, err := p.st.state.Health(name)
+	if err != nil {
+		p.log.Warn("read source health", "source", name, "error", err)
+	}
+	h.NewLast = sum.Indexed
+	if sum.Err != nil {
+		h.LastError = sum.Err.Error()
+		h.LastErrorAt = time.Now().UTC()
+	}
+	if err := p.st.state.SetHealth(h); err != nil {
+		p.log.Warn("record source health", "source", name, "error", err)
+	}
+}
+
+// analyze fills each article's entities.
+func analyze(arts []article.Article) []article.Article {
+	out := make([]article.Article, len(arts))
+	for i, art := range arts {
+		art.Entities = extract.Analyze(art.Title, art.Text, art.Published, art.Lang)
+		out[i] = art
+	}
+	return out
+}
+
+func printSummaries(w io.Writer, sums []sourceSummary) {
+	for _, s := range sums {
+		status := "ok"
+		if s.Err != nil {
+			status = "FAILED: " + s.Err.Error()
+		}
+		fmt.Fprintf(w, "%-20s listed %3d  indexed %3d  partial %2d  %6.2fs  %s\n",
+			s.Source, s.Listed, s.Indexed, s.Partial, s.Took.Seconds(), status)
+	}
+}

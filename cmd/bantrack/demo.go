@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/bantrack/bantrack"
+	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/fixture"
+	"github.com/bantrack/bantrack/index"
+)
+
+// demoSearches are the searches the demo prints.
+var demoSearches = []index.Request{
+	{Query: "fortinet", Limit: 3, Highlight: true},
+	{Query: "网络安全审查", Limit: 3, Highlight: true},
+	{BanOnly: true, Sort: "date", Limit: 5, Facets: true},
+}
+
+func runDemo(ctx context.Context, a *app, args []string) error {
+	fset := a.flagSet("demo")
+	keep := fset.Bool("keep", false, "keep the temporary data folder and print its path")
+	if _, err := parseInterspersed(fset, args, false); err != nil {
+		return err
+	}
+	sites, err := fs.Sub(bantrack.Fixtures(), "sites")
+	if err != nil {
+		return err
+	}
+	srv, err := fixture.Start(sites)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	raw, err := fs.ReadFile(bantrack.Fixtures(), "demo-feeds.yaml")
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Parse("testdata/demo-feeds.yaml", srv.Render(raw))
+	if err != nil {
+		return &configError{err}
+	}
+
+	dir := a.dataDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "bantrack-demo-"); err != nil {
+			return err
+		}
+		if !*keep {
+			defer os.RemoveAll(dir)
+		}
+		a.dataDir = dir
+	}
+	st, err := a.openStore(true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	fmt.Fprintf(a.stdout, "== crawling %d fixture sources served on loopback (%s)\n", len(cfg.Sources), srv.Origin(srv.Sites()[0]))
+	p := &pipeline{log: a.log, cfg: cfg, st: st}
+	sums, crawlErr := p.crawl(ctx, cfg.Sources)
+	printSummaries(a.stdout, sums)
+	if crawlErr != nil {
+		fmt.Fprintf(a.stdout, "(some sources failed: %v)\n", crawlErr)
+	}
+	g := demoGazetteer()
+	for _, req := range demoSearches {
+		title := fmt.Sprintf("bantrack search %q", req.Query)
+		if req.Query == "" {
+			title = "bantrack search --ban --sort date --facets"
+		}
+		fmt.Fprintf(a.stdout, "\n== %s\n", title)
+		req.Vendors = resolveNames(g, "vendor", req.Vendors)
+		res, err := st.index.Search(ctx, req)
+		if err != nil {
+			return fmt.Errorf("demo search %q: %w", req.Query, err)
+		}
+		writeSearchText(a.stdout, res, req, req.Facets, isTerminal(a.stdout))
+	}
+	if err := demoDigest(ctx, a, cfg, st); err != nil {
+		return err
+	}
+	if *keep {
+		fmt.Fprintf(a.stdout, "\ndata kept in %s: try bantrack --data %s search micron\n", dir, dir)
+	}
+	return crawlErr
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bantrack/bantrack"
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/fixture"
+)
+
+// runCmd runs bantrack in-process and returns its stdout, stderr and exit code.
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, &out, &errb, getenv)
+	code := report(&errb, err)
+	return out.String(), errb.String(), code
+}
+
+// fixtureSetup serves the fixture sites and writes a feeds file pointing at them.
+func fixtureSetup(t *testing.T) (srv *fixture.Server, feeds string) {
+	t.Helper()
+	sites, err := fs.Sub(bantrack.Fixtures(), "sites")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err = fixture.Start(sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	raw, err := fs.ReadFile(bantrack.Fixtures(), "demo-feeds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds = filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(feeds, srv.Render(raw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return srv, feeds
+}
+
+func TestCrawlSearchShowExport(t *testing.T) {
+	srv, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+
+	out, errs, code := runCmd(t, nil, append(g, "crawl")...)
+	if code != 0 {
+		t.Fatalf("crawl exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	for _, src := range []string{"newswire", "cac-wxfb", "miit-zcwj"} {
+		if !regexp.MustCompile(`(?m)^` + src + `\s+listed\s+[1-9]`).MatchString(out) {
+			t.Errorf("crawl summary lacks a line for %s with items:\n%s", src, out)
+		}
+	}
+
+	// English search: the seed-like story with its vendors and agencies.
+	out, errs, code = runCmd(t, nil, append(g, "search", "--json", "fortinet")...)
+	if code != 0 {
+		t.Fatalf("search exit %d: %s", code, errs)
+	}
+	var res struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			ID, Title, URL string
+			Vendors        []string `json:"vendors"`
+			Agencies       []string `json:"agencies"`
+		} `json:"hits"`
+		Facets map[string]map[string]int `json:"facets"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search --json: %v\n%s", err, out)
+	}
+	var seed *struct {
+		ID, Title, URL string
+		Vendors        []string `json:"vendors"`
+		Agencies       []string `json:"agencies"`
+	}
+	for i, h := range res.Hits {
+		if strings.Contains(h.Title, "Israeli cybersecurity software") {
+			seed = &res.Hits[i]
+			break
+		}
+	}
+	if seed == nil {
+		t.Fatalf("search fortinet: the seed-like story (Israeli cybersecurity software) is not among the hits: %s", out)
+	}
+	for _, v := range []string{"VMware", "Broadcom", "Palo Alto Networks", "Fortinet", "Check Point Software Technologies"} {
+		if !slices.Contains(seed.Vendors, v) {
+			t.Errorf("seed-like hit vendors = %v; want %s among them", seed.Vendors, v)
+		}
+	}
+	for _, ag := range []string{"Cyberspace Administration of China", "Ministry of Industry and Information Technology"} {
+		if !slices.Contains(seed.Agencies, ag) {
+			t.Errorf("seed-like hit agencies = %v; want %s among them", seed.Agencies, ag)
+		}
+	}
+
+	// Chinese search finds the CAC notice.
+	out, _, code = runCmd(t, nil, append(g, "search", "--json", "网络安全审查")...)
+	if code != 0 || !strings.Contains(out, srv.Origin("cac")) {
+		t.Errorf("search 网络安全审查 (exit %d) found no CAC document:\n%s", code, out)
+	}
+
+	// show by id and by URL.
+	out, _, code = runCmd(t, nil, append(g, "show", "--json", seed.ID)...)
+	var shown article.Article
+	if code != 0 || json.Unmarshal([]byte(out), &shown) != nil || shown.ID != seed.ID || shown.Text == "" {
+		t.Errorf("show %s (exit %d) = %.300s", seed.ID, code, out)
+	}
+	if !shown.Ban.Related || len(shown.Ban.Evidence) == 0 {
+		t.Errorf("seed-like story ban = %+v; want related with evidence", shown.Ban)
+	}
+	out, _, code = runCmd(t, nil, append(g, "show", seed.URL)...)
+	if code != 0 || !strings.Contains(out, seed.Title) {
+		t.Errorf("show URL (exit %d) = %.300s", code, out)
+	}
+
+	// export: one record per document, of the contract's shape.
+	out, _, code = runCmd(t, nil, append(g, "export")...)
+	if code != 0 {
+		t.Fatalf("export exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 12 {
+		t.Errorf("export gave %d records; want every fixture article (12 or more)", len(lines))
+	}
+	keys := []string{"id", "url", "source", "lang", "title", "published", "fetched", "text", "vendors", "agencies",
+		"countries", "dates", "ban", "doc_numbers", "status"}
+	ids := map[string]bool{}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("export line is not JSON: %v: %.200s", err, l)
+		}
+		for _, k := range keys {
+			if _, ok := m[k]; !ok && k != "published" {
+				t.Errorf("export record %v lacks %q", m["id"], k)
+			}
+		}
+		id := m["id"].(string)
+		if ids[id] {
+			t.Errorf("export repeats id %s", id)
+		}
+		ids[id] = true
+	}
+
+	// A second crawl indexes nothing twice.
+	if _, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
+		t.Fatalf("second crawl exit %d: %s", code, errs)
+	}
+	out, _, _ = runCmd(t, nil, append(g, "export")...)
+	if n := len(strings.Split(strings.TrimSpace(out), "\n")); n != len(lines) {
+		t.Errorf("after a second crawl export has %d records; want %d", n, len(lines))
+	}
+}
+
+func TestConfigTypoExits2(t *testing.T) {
+	dir := t.TempDir()
+	feeds := filepath.Join(dir, "feeds.yaml")
+	body := "sources:\n  - name: a\n    kind: feed\n    url: https://example.org/feed\n    lsit:\n      item: li\n"
+	if err := os.WriteFile(feeds, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runCmd(t, nil, "--data", filepath.Join(dir, "data"), "crawl", "--config", feeds)
+	if code != exitUsage {
+		t.Errorf("exit = %d; want %d", code, exitUsage)
+	}
+	if !strings.Contains(errs, "feeds.yaml:5:") || !strings.Contains(errs, "lsit") {
+		t.Errorf("stderr = %q; want it to name feeds.yaml:5 and the field lsit", errs)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	_, errs, code := runCmd(t, map[string]string{"BANTRACK_CONFIG": filepath.Join(dir, "nope.yaml"), "BANTRACK_DATA": dir}, "crawl")
+	if code != exitUsage || !strings.Contains(errs, "nope.yaml") {
+		t.Errorf("crawl with a missing $BANTRACK_CONFIG: exit %d, %q; want 2 naming the file", code, errs)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no command":      {},
+		"unknown command": {"crawwl"},
+		"bad flag":        {"search", "--nope", "x"},
+		"bad sort":        {"search", "--sort", "size", "x"},
+		"bad date":        {"search", "--since", "yesterday", "x"},
+		"bad log level":   {"--log-level", "loud", "version"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args = append([]string{"--data", t.TempDir()}, args...)
+			if _, errs, code := runCmd(t, nil, args...); code != exitUsage {
+				t.Errorf("exit = %d (%s); want %d", code, errs, exitUsage)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := runCmd(t, nil, "version")
+	if code != 0 || !strings.HasPrefix(out, "bantrack ") {
+		t.Errorf("version = %d %q", code, out)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	out, errs, code := runCmd(t, nil, "--log-level", "warn", "demo")
+	if code != 0 {
+		t.Fatalf("demo exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"newswire", "cac-wxfb", "miit-zcwj", `bantrack search "fortinet"`, "Check Point Software Technologies",
+		"Cyberspace Administration of China", `bantrack search "网络安全审查"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/index"
+)
+
+func runShow(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet("show")
+	asJSON := fs.Bool("json", false, "print the export record as JSON")
+	rest, err := parseInterspersed(fs, args, false)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErrorf("show takes one ID or URL, e.g. bantrack show 3f2a9c0d1e4b5a67")
+	}
+	st, err := a.openStore(false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key := rest[0]
+	var art article.Article
+	if strings.Contains(key, "://") {
+		art, err = st.index.GetByURL(ctx, key)
+	} else {
+		art, err = st.index.Get(key)
+	}
+	if errors.Is(err, index.ErrNotFound) {
+		return fmt.Errorf("no document %q in the index: find ids with bantrack search", key)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(art)
+	}
+	writeArticle(a.stdout, art)
+	return nil
+}
+
+func writeArticle(w io.Writer, art article.Article) {
+	fmt.Fprintf(w, "%s\n", art.Title)
+	fmt.Fprintf(w, "id:        %s\n", art.ID)
+	fmt.Fprintf(w, "url:       %s\n", art.URL)
+	for _, u := range art.AltURLs {
+		fmt.Fprintf(w, "also at:   %s\n", u)
+	}
+	fmt.Fprintf(w, "source:    %s (%s)\n", art.Source, art.Lang)
+	if !art.Published.IsZero() {
+		fmt.Fprintf(w, "published: %s\n", art.Published.Format(time.RFC3339))
+	}
+	if !art.Fetched.IsZero() {
+		fmt.Fprintf(w, "fetched:   %s\n", art.Fetched.Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "status:    %s\n", art.Status)
+	fmt.Fprintf(w, "vendors:   %s\n", strings.Join(art.Vendors, ", "))
+	fmt.Fprintf(w, "agencies:  %s\n", strings.Join(art.Agencies, ", "))
+	fmt.Fprintf(w, "countries: %s\n", strings.Join(art.Countries, ", "))
+	if len(art.DocNumbers) > 0 {
+		fmt.Fprintf(w, "doc no.:   %s\n", strings.Join(art.DocNumbers, ", "))
+	}
+	if len(art.Candidates) > 0 {
+		fmt.Fprintf(w, "unknown organisations (add to the gazetteer?): %s\n", strings.Join(art.Candidates, ", "))
+	}
+	if len(art.Dates) > 0 {
+		fmt.Fprintln(w, "dates:")
+		for _, d := range art.Dates {
+			fmt.Fprintf(w, "  %-10s %-5s %s\n", d.Date, d.Precision, d.Text)
+		}
+	}
+	b := art.Ban
+	if b.Related {
+		fmt.Fprintf(w, "ban:       yes (score %.2f) actions: %s; targets: %s\n", b.Score, strings.Join(b.Actions, ", "), strings.Join(b.Targets, ", "))
+	} else {
+		fmt.Fprintf(w, "ban:       no (score %.2f)\n", b.Score)
+	}
+	for _, e := range b.Evidence {
+		fmt.Fprintf(w, "  evidence: %s\n", e)
+	}
+	fmt.Fprintf(w, "\n%s\n", art.Text)
+}
+
+func runExport(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet("export")
+	format := fs.String("format", "jsonl", "jsonl or csv")
+	since := fs.String("since", "", "only documents published on or after DATE")
+	rest, err := parseInterspersed(fs, args, false)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("export takes no arguments (got %q)", rest)
+	}
+	from, err := parseDate("since", *since)
+	if err != nil {
+		return err
+	}
+	var write func(article.Article) error
+	var flush func() error
+	switch *format {
+	case "jsonl":
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		write = func(art article.Article) error { return enc.Encode(art) }
+		flush = func() error { return nil }
+	case "csv":
+		cw := csv.NewWriter(a.stdout)
+		if err := cw.Write(csvHeader); err != nil {
+			return err
+		}
+		write = func(art article.Article) error { return cw.Write(csvRecord(art)) }
+		flush = func() error { cw.Flush(); return cw.Error() }
+	default:
+		return usageErrorf("--format %q: want jsonl or csv", *format)
+	}
+	st, err := a.openStore(false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.index.All(ctx, func(art article.Article) error {
+		if !from.IsZero() && art.Published.Before(from) {
+			return nil
+		}
+		return write(art)
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return flush()
+}
+
+var csvHeader = []string{"id", "url", "source", "lang", "title", "published", "fetched", "vendors", "agencies",
+	"countries", "ban_related", "ban_score", "ban_actions", "ban_targets", "ban_evidence", "doc_numbers", "status", "text"}
+
+func csvRecord(art article.Article) []string {
+	return []string{art.ID, art.URL, art.Source, art.Lang, art.Title, formatTime(art.Published), formatTime(art.Fetched),
+		strings.Join(art.Vendors, "; "), strings.Join(art.Agencies, "; "), strings.Join(art.Countries, "; "),
+		fmt.Sprint(art.Ban.Related), fmt.Sprintf("%.2f", art.Ban.Score), strings.Join(art.Ban.Actions, "; "),
+		strings.Join(art.Ban.Targets, "; "), strings.Join(art.Ban.Evidence, " | "), strings.Join(art.DocNumbers, "; "),
+		string(art.Status), art.Text}
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

@@ -1,0 +1,585 @@
+package crawler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/config"
+)
+
+// ErrLayoutChanged is returned by Crawl when a listing that found items before finds none now.
+var ErrLayoutChanged = errors.New("selectors found nothing: the layout may have changed")
+
+// Options configure a Crawler. The zero value works: no store, real time, polite fetching.
+type Options struct {
+	UserAgent string       // sent with every request; "bantrack/1.0" when empty
+	Logger    *slog.Logger // nil discards logs
+	// Store remembers validators, seen documents, partial pages and source health between runs.
+	// It may be nil: then nothing is conditional and nothing is remembered.
+	Store  Store
+	Now    func() time.Time // nil: time.Now
+	Client *http.Client     // nil: one built by New; each source gets a copy with its own cookie jar
+
+	Refresh      bool // fetch articles again even when already seen with the same listing date
+	IgnoreRobots bool // do not fetch or obey robots.txt (benchmarks only; sources use robots: false)
+	NoRateLimit  bool // do not wait between requests to a host (tests and benchmarks only)
+
+	HostConcurrency int           // requests in flight per host at most; 2 when 0
+	ConnectTimeout  time.Duration // TCP connect and TLS handshake; 10s when 0
+	RetryBase       time.Duration // first retry waits about this long, doubling after; 1s when 0
+	MaxRetryWait    time.Duration // no single wait is longer, Retry-After included; 2m when 0
+	PartialRetry    time.Duration // first wait before a partial page is tried again; 1h when 0
+	PartialFor      time.Duration // partial pages are retried this long after the first failure; 7 days when 0
+	MaxItems        int           // items taken from one listing at most, newest first for sitemaps; 100 when 0
+}
+
+// Crawler fetches sources. It is safe for concurrent use: sources may be crawled in parallel and
+// share the per-host limits.
+type Crawler struct {
+	opts   Options
+	log    *slog.Logger
+	client *http.Client
+
+	mu          sync.Mutex
+	hosts       map[string]*host
+	jars        map[string]http.CookieJar
+	robotsCache map[string]*robotsSlot
+}
+
+// New returns a Crawler with opts, defaults filled in.
+func New(opts Options) *Crawler {
+	if opts.UserAgent == "" {
+		opts.UserAgent = "bantrack/1.0"
+	}
+	if opts.HostConcurrency <= 0 {
+		opts.HostConcurrency = 2
+	}
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = 10 * time.Second
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = time.Second
+	}
+	if opts.MaxRetryWait <= 0 {
+		opts.MaxRetryWait = 2 * time.Minute
+	}
+	if opts.PartialRetry <= 0 {
+		opts.PartialRetry = time.Hour
+	}
+	if opts.PartialFor <= 0 {
+		opts.PartialFor = 7 * 24 * time.Hour
+	}
+	if opts.MaxItems <= 0 {
+		opts.MaxItems = 100
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	client := opts.Client
+	if client == nil {
+		dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+		client = &http.Client{Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			TLSHandshakeTimeout:   opts.ConnectTimeout,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConnsPerHost:   opts.HostConcurrency,
+			IdleConnTimeout:       90 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}}
+	}
+	return &Crawler{
+		opts:        opts,
+		log:         log,
+		client:      client,
+		hosts:       map[string]*host{},
+		jars:        map[string]http.CookieJar{},
+		robotsCache: map[string]*robotsSlot{},
+	}
+}
+
+func (c *Crawler) now() time.Time {
+	if c.opts.Now != nil {
+		return c.opts.Now()
+	}
+	return time.Now()
+}
+
+// session is one source's crawl: its client (own cookie jar, redirects checked against its hosts)
+// and a request count.
+type session struct {
+	src      config.Source
+	home     *url.URL
+	loc      *time.Location
+	client   *http.Client
+	requests atomic.Int64
+}
+
+func (s *session) maxBody() int64 {
+	if s.src.MaxBody > 0 {
+		return s.src.MaxBody
+	}
+	return 10 << 20
+}
+
+func (c *Crawler) newSession(src config.Source) (*session, error) {
+	home, err := url.Parse(src.URL)
+	if err != nil || home.Host == "" {
+		return nil, fmt.Errorf("source %s: bad url %q", src.Name, src.URL)
+	}
+	if home.Scheme != "http" && home.Scheme != "https" {
+		return nil, fmt.Errorf("source %s: %w", src.Name, ErrScheme)
+	}
+	if !src.Robots && !c.opts.IgnoreRobots {
+		c.log.Warn("robots.txt not obeyed for this source", "source", src.Name)
+	}
+	c.mu.Lock()
+	jar, ok := c.jars[src.Name]
+	if !ok {
+		jar, _ = cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+		c.jars[src.Name] = jar
+	}
+	c.mu.Unlock()
+	s := &session{src: src, home: home, loc: src.Timezone}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	cl := *c.client
+	cl.Jar = jar
+	cl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return ErrTooManyHops
+		}
+		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+			return ErrScheme
+		}
+		if !hostAllowed(req.URL, home, src.AllowHosts) {
+			return fmt.Errorf("redirect to %s: %w", req.URL.Host, ErrHostNotAllowed)
+		}
+		s.requests.Add(1)
+		return nil
+	}
+	s.client = &cl
+	return s, nil
+}
+
+// Item is one entry of a listing: a feed item, a sitemap URL or a listing page's item.
+type Item struct {
+	Title     string
+	URL       string // canonical
+	Summary   string
+	Published time.Time // the listing's or feed's date; zero when it gave none
+}
+
+// Result is what one Crawl of a source found.
+type Result struct {
+	Source      string
+	Articles    []article.Article // new or changed documents, without entities
+	Listed      int               // items the listing had
+	Filtered    int               // items dropped by the source's filter
+	Skipped     int               // items already indexed with the same listing date
+	Fetched     int               // article pages fetched
+	Partial     int               // articles indexed from the listing only (status partial)
+	NotModified bool              // the listing answered 304: nothing else was fetched
+	Requests    int               // HTTP requests sent, robots.txt and retries included
+	Errors      []error           // problems with single items that did not stop the source
+
+	pending pending // what Commit records once the articles are indexed
+}
+
+type pending struct {
+	validators []validatorMark
+	seen       []seenMark
+	retries    []retryMark
+	owners     []ownerMark
+}
+
+type validatorMark struct{ url, etag, lastModified string }
+type seenMark struct {
+	id     string
+	listed time.Time
+}
+type retryMark struct {
+	id    string
+	r     Retry
+	clear bool
+}
+type ownerMark struct{ fingerprint, id, url string }
+
+// Commit records in the Store what a Crawl learnt: the listing's validators, the documents now
+// indexed, the partial pages to try again and the texts' owners. Call it after the Result's
+// articles are safely indexed, so that a failure to index means they are fetched again next time.
+func (c *Crawler) Commit(r Result) error {
+	st := c.opts.Store
+	if st == nil {
+		return nil
+	}
+	var errs []error
+	for _, v := range r.pending.validators {
+		errs = append(errs, st.SetValidators(v.url, v.etag, v.lastModified))
+	}
+	for _, s := range r.pending.seen {
+		errs = append(errs, st.MarkSeen(s.id, s.listed))
+	}
+	for _, m := range r.pending.retries {
+		if m.clear {
+			errs = append(errs, st.ClearRetry(m.id))
+		} else {
+			errs = append(errs, st.SetRetry(m.id, m.r))
+		}
+	}
+	for _, o := range r.pending.owners {
+		errs = append(errs, st.SetTextOwner(o.fingerprint, o.id, o.url))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("commit %s: %w", r.Source, err)
+	}
+	return nil
+}
+
+// List reads a source's listing once, unconditionally, and returns its items without fetching
+// any article or recording anything: for `feeds check`.
+func (c *Crawler) List(ctx context.Context, src config.Source) ([]Item, error) {
+	s, err := c.newSession(src)
+	if err != nil {
+		return nil, err
+	}
+	l, err := c.list(ctx, s, false)
+	if err != nil {
+		return l.items, fmt.Errorf("list %s: %w", src.Name, err)
+	}
+	return l.items, nil
+}
+
+// Crawl reads a source's listing and returns the articles that are new or changed since the
+// Store last saw them. A returned error means the source failed as a whole (listing unreadable,
+// or empty where it had items before: ErrLayoutChanged); problems with single items are in
+// Result.Errors. Call Commit with the Result once its articles are indexed.
+func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) {
+	start := c.now()
+	res := Result{Source: src.Name}
+	s, err := c.newSession(src)
+	if err != nil {
+		return res, err
+	}
+	defer func() { res.Requests = int(s.requests.Load()) }()
+
+	prev := c.health(src.Name)
+	l, err := c.list(ctx, s, true)
+	res.Requests = int(s.requests.Load())
+	if err != nil {
+		err = fmt.Errorf("crawl %s: %w", src.Name, err)
+		c.setHealth(src.Name, prev, start, -1, err)
+		return res, err
+	}
+	if l.notModified {
+		res.NotModified = true
+		c.setHealth(src.Name, prev, start, prev.LastCount, nil)
+		return res, nil
+	}
+	res.Listed = len(l.items)
+	if len(l.items) == 0 && prev.LastCount > 0 {
+		err := fmt.Errorf("crawl %s: %w (found %d items on the last good run)", src.Name, ErrLayoutChanged, prev.LastCount)
+		c.setHealth(src.Name, prev, start, -1, err)
+		return res, err
+	}
+	res.pending.validators = l.validators
+
+	byText := map[string]int{} // fingerprint → index in res.Articles
+	for _, it := range l.items {
+		if ctx.Err() != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("crawl %s: %w", src.Name, ctx.Err()))
+			break
+		}
+		c.crawlItem(ctx, s, it, &res, byText)
+	}
+	c.setHealth(src.Name, prev, start, len(l.items), nil)
+	res.Requests = int(s.requests.Load())
+	c.log.Info("source crawled", "source", src.Name, "listed", res.Listed, "fetched", res.Fetched,
+		"skipped", res.Skipped, "partial", res.Partial, "articles", len(res.Articles), "requests", res.Requests)
+	return res, nil
+}
+
+func (c *Crawler) health(name string) Health {
+	if c.opts.Store == nil {
+		return Health{}
+	}
+	h, err := c.opts.Store.Health(name)
+	if err != nil {
+		c.log.Warn("read source health", "source", name, "error", err)
+	}
+	return h
+}
+
+// setHealth records a run; count < 0 keeps the previous count.
+func (c *Crawler) setHealth(name string, h Health, start time.Time, count int, runErr error) {
+	if c.opts.Store == nil {
+		return
+	}
+	h.LastRun = start
+	if runErr != nil {
+		h.LastError = runErr.Error()
+		h.LastErrorAt = c.now()
+	} else {
+		h.LastError = ""
+		h.LastSuccess = c.now()
+	}
+	if count >= 0 {
+		h.LastCount = count
+	}
+	if err := c.opts.Store.SetHealth(name, h); err != nil {
+		c.log.Warn("record source health", "source", name, "error", err)
+	}
+}
+
+// crawlItem turns one listing item into an article in res, unless it is filtered out or already
+// known.
+func (c *Crawler) crawlItem(ctx context.Context, s *session, it Item, res *Result, byText map[string]int) {
+	src := s.src
+	now := c.now()
+	if len(src.Filter) > 0 && (it.Title != "" || it.Summary != "") && !matchesAny(it.Title+"\n"+it.Summary, src.Filter) {
+		res.Filtered++
+		return
+	}
+	id := article.NewID(it.URL)
+	var retry Retry
+	retrying := false
+	if st := c.opts.Store; st != nil && !c.opts.Refresh {
+		listed, seen, err := st.Seen(id)
+		if err != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", it.URL, err))
+		}
+		r, hasRetry, err := st.Retry(id)
+		if err != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", it.URL, err))
+		}
+		switch {
+		case hasRetry && now.Sub(r.First) > c.opts.PartialFor:
+			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
+			res.Skipped++
+			return
+		case hasRetry && now.Before(r.Next) && listed.Equal(it.Published):
+			res.Skipped++
+			return
+		case hasRetry:
+			retry, retrying = r, true
+		case seen && listed.Equal(it.Published):
+			res.Skipped++
+			return
+		}
+	}
+
+	a := article.Article{
+		ID: id, URL: it.URL, Source: src.Name, Title: it.Title, Summary: it.Summary,
+		Published: it.Published, Fetched: now, Status: article.StatusOK,
+	}
+	if !src.FetchArticles {
+		a.Text = it.Summary
+		if a.Text == "" {
+			a.Text = it.Title
+		}
+		c.keep(s, &a, it, res, byText)
+		return
+	}
+
+	page, fetchErr := c.fetchArticle(ctx, s, it.URL)
+	if fetchErr == nil {
+		res.Fetched++
+		if src.Article.Title != "" && page.Title != "" || it.Title == "" || truncated(it.Title) {
+			if page.Title != "" {
+				a.Title = page.Title
+			}
+		}
+		if !page.Published.IsZero() {
+			a.Published = page.Published
+		}
+		a.Text = page.Text
+		if len(src.Filter) > 0 && it.Title == "" && it.Summary == "" && !matchesAny(a.Title+"\n"+a.Text, src.Filter) {
+			res.Filtered++
+			res.pending.seen = append(res.pending.seen, seenMark{id, it.Published})
+			return
+		}
+		if retrying {
+			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
+		}
+		c.keep(s, &a, it, res, byText)
+		return
+	}
+
+	// The page could not be had: index what the listing says, and try again later.
+	a.Status = article.StatusPartial
+	a.Text = it.Summary
+	res.Partial++
+	if !isWall(fetchErr) {
+		res.Errors = append(res.Errors, fmt.Errorf("item %s: %w", it.URL, fetchErr))
+	}
+	c.log.Warn("article page not had; indexed from the listing", "source", src.Name, "url", it.URL, "error", fetchErr)
+	if hopeless(fetchErr) {
+		if retrying {
+			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
+		}
+	} else {
+		if !retrying {
+			retry = Retry{First: now}
+		}
+		retry.Attempts++
+		retry.Listed = it.Published
+		retry.LastErr = fetchErr.Error()
+		retry.Next = now.Add(min(c.opts.PartialRetry<<(retry.Attempts-1), 24*time.Hour))
+		res.pending.retries = append(res.pending.retries, retryMark{id: id, r: retry})
+	}
+	if a.Title == "" && a.Text == "" {
+		return // nothing to index
+	}
+	c.keep(s, &a, it, res, byText)
+}
+
+// keep adds a to res, merging it into an earlier document with the same text.
+func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byText map[string]int) {
+	switch s.src.Lang {
+	case "en", "zh":
+		a.Lang = s.src.Lang
+	default:
+		a.Lang = detectLang(a.Title + "\n" + a.Text)
+	}
+	res.pending.seen = append(res.pending.seen, seenMark{a.ID, it.Published})
+	fp := fingerprint(a.Text)
+	if fp == "" || a.Status != article.StatusOK {
+		res.Articles = append(res.Articles, *a)
+		return
+	}
+	if i, ok := byText[fp]; ok {
+		first := &res.Articles[i]
+		if first.URL != a.URL && !contains(first.AltURLs, a.URL) {
+			first.AltURLs = append(first.AltURLs, a.URL)
+		}
+		c.log.Debug("same text under another URL", "source", s.src.Name, "url", a.URL, "kept", first.URL)
+		return
+	}
+	if st := c.opts.Store; st != nil {
+		id, u, ok, err := st.TextOwner(fp)
+		if err != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", a.URL, err))
+		} else if ok && id != a.ID {
+			a.AltURLs = append(a.AltURLs, a.URL)
+			a.ID, a.URL = id, u
+		}
+	}
+	byText[fp] = len(res.Articles)
+	res.Articles = append(res.Articles, *a)
+	res.pending.owners = append(res.pending.owners, ownerMark{fp, a.ID, a.URL})
+}
+
+// fetchArticle fetches and reads one article page; an anti-bot page is an error.
+func (c *Crawler) fetchArticle(ctx context.Context, s *session, u string) (Page, error) {
+	resp, err := c.fetch(ctx, s, u, false)
+	if err != nil {
+		return Page{}, err
+	}
+	page, err := parsePage(resp.text(), resp.URL, s.src.Article, s.loc)
+	if err != nil {
+		return Page{}, err
+	}
+	if looksLikeWall(page.Text) {
+		return Page{}, fmt.Errorf("fetch %s: %w", u, ErrAntiBot)
+	}
+	return page, nil
+}
+
+// ErrAntiBot is returned for a page that is an anti-bot or JavaScript challenge, or has no text.
+var ErrAntiBot = errors.New("crawler: anti-bot page or no text")
+
+var wallPhrases = []string{"enable javascript", "enable js", "captcha", "are you a robot", "access denied",
+	"checking your browser", "请开启javascript", "请启用javascript", "验证码", "安全验证", "访问验证"}
+
+// looksLikeWall says whether extracted text is a challenge page rather than an article.
+func looksLikeWall(text string) bool {
+	n := len([]rune(text))
+	if n == 0 {
+		return true
+	}
+	if n > 600 {
+		return false
+	}
+	lt := strings.ToLower(text)
+	for _, p := range wallPhrases {
+		if strings.Contains(lt, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWall says whether a fetch error is an expected wall (401, 403, 404, 410, 451, anti-bot) rather
+// than a fault worth reporting.
+func isWall(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		switch se.Code {
+		case 401, 402, 403, 404, 410, 451:
+			return true
+		}
+	}
+	return errors.Is(err, ErrAntiBot)
+}
+
+// hopeless says whether trying the page again later cannot help.
+func hopeless(err error) bool {
+	return errors.Is(err, ErrHostNotAllowed) || errors.Is(err, ErrScheme) || errors.Is(err, ErrRobots)
+}
+
+// truncated says whether a listing title was cut short, so the page's own title is better.
+func truncated(t string) bool {
+	return strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…")
+}
+
+func matchesAny(s string, words []string) bool {
+	ls := strings.ToLower(s)
+	for _, w := range words {
+		if w != "" && strings.Contains(ls, strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// fingerprint identifies a text by its letters and digits; short texts get none.
+func fingerprint(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	if len([]rune(b.String())) < 40 {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:12])
+}

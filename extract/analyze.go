@@ -1,0 +1,108 @@
+package extract
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+// Analyze extracts vendors, agencies, countries, dates, the ban event, document numbers and
+// candidate organisation names from an article. published resolves relative dates ("last month",
+// "上月"); when it is zero they are left out. lang ("en", "zh", or empty) is a hint only: both
+// languages are always looked for, since Chinese articles name foreign firms in English and
+// English ones quote Chinese names.
+func (g *Gazetteer) Analyze(title, text string, published time.Time, lang string) article.Entities {
+	_ = lang
+	src := title
+	if title != "" && text != "" {
+		src += "\n\n"
+	}
+	src += text
+	nt := normalize(src)
+	ms := g.scan(nt, src)
+	sents := sentences(src)
+	titleEnd := len(title)
+
+	var e article.Entities
+	add := func(list *[]string, name string) {
+		if !slices.Contains(*list, name) {
+			*list = append(*list, name)
+		}
+	}
+	facts := make([]sentenceFacts, len(sents))
+	for i, s := range sents {
+		facts[i].span = s
+		facts[i].title = s.start < titleEnd
+	}
+	// sentenceOf maps a normalised offset to the index of its sentence, or -1.
+	sentenceOf := func(pos int) int {
+		o := int(nt.off[pos])
+		i := sort.Search(len(sents), func(i int) bool { return sents[i].end > o })
+		if i < len(sents) && sents[i].start <= o {
+			return i
+		}
+		return -1
+	}
+	triggers, cues := g.triggers, g.cues
+	for _, m := range ms {
+		si := sentenceOf(m.start)
+		var f *sentenceFacts
+		if si >= 0 {
+			f = &facts[si]
+		}
+		switch m.pat.group {
+		case groupEntity:
+			ent := g.entities[m.pat.entity]
+			if ent.Kind == KindVendor {
+				add(&e.Vendors, ent.Name)
+				if f != nil {
+					f.vendors = append(f.vendors, vendorMention{name: ent.Name, m: m})
+				}
+			} else {
+				add(&e.Agencies, ent.Name)
+				if f != nil {
+					f.agency = true
+				}
+			}
+		case groupCountry:
+			add(&e.Countries, g.entities[m.pat.entity].Name)
+			if f != nil {
+				f.country = true
+			}
+		case groupTrigger:
+			if f != nil {
+				t := triggers[m.pat.entity]
+				f.trigger = true
+				f.strong = f.strong || t.strong
+				if !slices.Contains(f.actions, t.action) {
+					f.actions = append(f.actions, t.action)
+				}
+			}
+		case groupCue:
+			if f != nil {
+				switch cues[m.pat.entity].kind {
+				case cueActor:
+					f.actor = true
+				case cueObject:
+					f.object = true
+				case cueNegation:
+					f.negation = true
+				case cueFuture:
+					f.future = true
+				case cueReference:
+					f.refers = true
+				}
+			}
+		}
+	}
+	e.Ban = banFrom(facts, nt, src)
+	e.Dates = g.dates.find(nt, src, published, func(pos int) bool {
+		si := sentenceOf(pos)
+		return si >= 0 && facts[si].future
+	})
+	e.DocNumbers = g.docs.find(nt, src)
+	e.Candidates = g.cands.find(g, src)
+	return e
+}

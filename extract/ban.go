@@ -1,0 +1,284 @@
+package extract
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+// trigger is a set of phrases that name a ban action.
+type trigger struct {
+	action  string
+	strong  bool // the phrase alone says a measure was taken; weak ones need an actor
+	phrases []string
+}
+
+// triggerTable lists the ban-action phrases, English and Chinese. Latin phrases match whole words.
+func triggerTable() []trigger {
+	return []trigger{
+		{article.ActionBan, true, []string{
+			"ban", "bans", "banned", "banning", "barred", "barring", "bar the use", "prohibit", "prohibits",
+			"prohibited", "prohibiting", "prohibition", "stop using", "stopped using", "stop buying",
+			"stop purchasing", "stop procuring", "cease using", "phase out", "phased out", "phasing out",
+			"blacklist", "blacklisted", "rip and replace", "rip-and-replace",
+			"禁止", "禁用", "停止使用", "不得使用", "停止采购", "不得采购", "禁令", "禁售", "弃用", "全面替换",
+			"不得采用", "停止购买", "清退"}},
+		{article.ActionRestriction, true, []string{
+			"export controls", "export control", "export restrictions", "export curbs", "licence requirement",
+			"license requirement", "license requirements", "出口管制", "限制使用", "限制采购", "限制出口"}},
+		{article.ActionRestriction, false, []string{
+			"restrict", "restricts", "restricted", "restricting", "restriction", "restrictions", "curb",
+			"curbs", "curbed", "curbing", "限制", "管控措施", "管制措施"}},
+		{article.ActionReview, true, []string{
+			"cybersecurity review", "cyber security review", "network security review", "national security review",
+			"security review", "cfius review", "网络安全审查", "安全审查"}},
+		{article.ActionReview, false, []string{"审查", "scrutiny"}},
+		{article.ActionInvestigation, true, []string{
+			"antitrust investigation", "anti-monopoly investigation", "anti-dumping investigation",
+			"anti-trust investigation", "antitrust probe", "anti-monopoly probe", "anti-dumping probe",
+			"立案调查", "反垄断调查", "反倾销调查", "反补贴调查", "涉嫌违反"}},
+		{article.ActionInvestigation, false, []string{
+			"launched an investigation", "opened an investigation", "launched a probe", "opened a probe",
+			"investigation into", "probe into", "investigating", "展开调查", "开展调查", "进行调查", "调查"}},
+		{article.ActionEntityListing, true, []string{
+			"entity list", "unreliable entity list", "military end-user list", "military end user list",
+			"covered list", "sdn list", "specially designated nationals", "1260h list", "chinese military companies",
+			"实体清单", "不可靠实体清单", "出口管制管控名单", "管控名单", "关注名单"}},
+		{article.ActionSanction, true, []string{
+			"sanction", "sanctions", "sanctioned", "sanctioning", "countermeasure", "countermeasures",
+			"制裁", "反制措施", "反制"}},
+		{article.ActionLifted, true, []string{
+			"lifted the ban", "lift the ban", "lifting the ban", "lifted its ban", "lifted a ban", "lifts the ban",
+			"lifted restrictions", "lift restrictions", "lifted sanctions", "lift sanctions", "eased restrictions",
+			"removed from the entity list", "removed from the unreliable entity list", "removed from the list",
+			"解除禁令", "解除限制", "解除制裁", "移出", "取消限制", "恢复采购"}},
+	}
+}
+
+// Cue kinds: context words around a trigger.
+const (
+	cueActor     = iota // who takes measures: authorities, regulators, 有关部门
+	cueObject           // what measures fall on: software, products, 产品
+	cueNegation         // denied, not, 否认
+	cueFuture           // tense: will, plans, 将 (for dates without a year)
+	cueReference        // refers back to a measure: "the notice", "the list", 名单
+)
+
+type cue struct {
+	kind    int
+	phrases []string
+}
+
+func cueTable() []cue {
+	return []cue{
+		{cueActor, []string{
+			"authorities", "authority", "government", "governments", "regulator", "regulators", "beijing",
+			"washington", "officials", "ministry", "lawmakers", "congress", "white house", "commission",
+			"state council", "administration", "agency", "agencies", "state-owned enterprises",
+			"监管部门", "有关部门", "主管部门", "相关部门", "政府", "当局", "官方", "中方", "美方", "国务院", "监管机构"}},
+		{cueObject, []string{
+			"software", "products", "product", "equipment", "chips", "chip", "hardware", "gear", "devices",
+			"technology", "technologies", "services", "firms", "companies", "vendors", "suppliers",
+			"antivirus", "cybersecurity", "memory", "semiconductors", "routers", "cameras", "apps",
+			"软件", "产品", "设备", "芯片", "企业", "厂商", "供应商", "公司", "服务", "网络安全", "系统"}},
+		{cueNegation, []string{
+			"denied", "deny", "denies", "not banned", "no ban", "did not ban", "has not banned", "not been banned",
+			"no plans to", "rejected reports", "rumour", "rumor", "否认", "并未", "不实", "谣言", "没有禁止"}},
+		{cueFuture, []string{
+			"will", "plans to", "planned", "preparing", "upcoming", "expected to", "scheduled", "due to", "next",
+			"将", "拟", "计划", "预计", "即将"}},
+		{cueReference, []string{
+			"the notice", "the list", "the order", "the directive", "the instruction", "the measure", "the measures",
+			"the ban", "the decision", "the guidance", "the rule", "affected vendors", "affected companies",
+			"affected firms", "named in", "on the list", "targeted", "该通知", "通知", "名单", "清单", "该公告", "措施", "涉及"}},
+	}
+}
+
+// Thresholds and weights of ban scoring.
+const (
+	relatedThreshold = 0.6
+	maxEvidence      = 3
+)
+
+// sentenceFacts is what one sentence holds for ban scoring.
+type sentenceFacts struct {
+	span
+	title    bool
+	actions  []string
+	strong   bool
+	trigger  bool
+	agency   bool
+	actor    bool
+	country  bool
+	object   bool
+	negation bool
+	future   bool
+	refers   bool
+	vendors  []vendorMention
+	score    float64
+}
+
+type vendorMention struct {
+	name string
+	m    mention
+}
+
+func (f *sentenceFacts) computeScore() {
+	if !f.trigger {
+		return
+	}
+	s := 0.2
+	if f.strong {
+		s = 0.45
+	}
+	switch {
+	case f.agency || f.actor:
+		s += 0.25
+	case f.country:
+		s += 0.15
+	}
+	inherent := false
+	for _, a := range f.actions {
+		if a == article.ActionEntityListing || a == article.ActionSanction || a == article.ActionLifted {
+			inherent = true
+		}
+	}
+	switch {
+	case len(f.vendors) > 0:
+		s += 0.25
+	case f.object:
+		s += 0.15
+	case inherent:
+		s += 0.05
+	default:
+		s = math.Min(s, relatedThreshold-0.05) // no object: a ban of something else
+	}
+	if !f.strong && !(f.agency || f.actor) {
+		s = math.Min(s, relatedThreshold-0.05)
+	}
+	if f.title {
+		s += 0.05
+	}
+	if f.negation {
+		s *= 0.4
+	}
+	f.score = math.Min(s, 0.99)
+}
+
+// banFrom scores the sentences and builds the Ban record.
+func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
+	var b article.Ban
+	best := 0.0
+	var ev []int
+	for i := range facts {
+		f := &facts[i]
+		f.computeScore()
+		if f.score > best {
+			best = f.score
+		}
+		if f.score >= relatedThreshold {
+			ev = append(ev, i)
+		}
+	}
+	score := best
+	if len(ev) > 1 {
+		score += 0.03 * float64(len(ev)-1)
+	}
+	b.Score = math.Round(math.Min(score, 0.99)*100) / 100
+	if best < relatedThreshold {
+		return b
+	}
+	b.Related = true
+	// Targets: vendors in any evidence sentence, or in a sentence that refers back to the measure,
+	// that are not named as owners or beneficiaries.
+	actions := map[string]bool{}
+	for i, f := range facts {
+		evidence := slices.Contains(ev, i)
+		if !evidence && !(f.refers && !f.negation) {
+			continue
+		}
+		for _, a := range f.actions {
+			if evidence {
+				actions[a] = true
+			}
+		}
+		for _, v := range f.vendors {
+			if isOwnerMention(nt, v.m) || isBeneficiary(nt, f.span, v.m) {
+				continue
+			}
+			if !slices.Contains(b.Targets, v.name) {
+				b.Targets = append(b.Targets, v.name)
+			}
+		}
+	}
+	for _, a := range []string{article.ActionBan, article.ActionRestriction, article.ActionReview,
+		article.ActionInvestigation, article.ActionEntityListing, article.ActionSanction, article.ActionLifted} {
+		if actions[a] {
+			b.Actions = append(b.Actions, a)
+		}
+	}
+	// Evidence: the best sentences, in text order.
+	top := slices.Clone(ev)
+	slices.SortStableFunc(top, func(a, c int) int {
+		switch {
+		case facts[a].score > facts[c].score:
+			return -1
+		case facts[a].score < facts[c].score:
+			return 1
+		}
+		return 0
+	})
+	if len(top) > maxEvidence {
+		top = top[:maxEvidence]
+	}
+	slices.Sort(top)
+	for _, i := range top {
+		b.Evidence = append(b.Evidence, strings.TrimSpace(src[facts[i].start:facts[i].end]))
+	}
+	return b
+}
+
+// isOwnerMention reports whether a vendor is named only as the owner of another: "Broadcom-owned
+// VMware", "owned by Broadcom", "博通旗下".
+func isOwnerMention(nt normText, m mention) bool {
+	after := nt.s[m.end:]
+	for _, s := range []string{"-owned", " owned", "-backed", "-controlled", "'s subsidiary", "'s unit", "'s parent", " subsidiary", "旗下", "子公司", "控股的"} {
+		if strings.HasPrefix(after, s) {
+			return true
+		}
+	}
+	before := nt.s[:m.start]
+	for _, s := range []string{"owned by ", "a unit of ", "subsidiary of ", "parent company ", "parent ", "acquired by ", "part of "} {
+		if strings.HasSuffix(before, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBeneficiary reports whether a vendor is named as the domestic alternative that gains from a
+// measure rather than its target: "in favour of Huawei", "domestic rivals such as Qi An Xin".
+func isBeneficiary(nt normText, sent span, m mention) bool {
+	lo := sentStartNorm(nt, sent)
+	before := nt.s[lo:m.start]
+	if len(before) > 80 {
+		before = before[len(before)-80:]
+	}
+	for _, s := range []string{"in favour of", "in favor of", "alternatives such as", "alternatives from", "alternatives like",
+		"domestic rivals", "domestic vendors", "domestic suppliers", "domestic firms", "domestic alternatives",
+		"local rivals", "local vendors", "local suppliers", "replaced with", "replace them with", "switch to", "switched to",
+		"国产", "替代", "本土厂商", "转而"} {
+		if strings.Contains(before, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentStartNorm maps a source sentence start to its normalised offset.
+func sentStartNorm(nt normText, sent span) int {
+	i, _ := slices.BinarySearch(nt.off, int32(sent.start))
+	return min(i, len(nt.s))
+}

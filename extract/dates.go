@@ -1,0 +1,308 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+// dateRules are the date patterns, matched on normalised text (lower case, half-width digits) in
+// this order; a match overlapping an earlier one is dropped, so longer forms win.
+type dateRules struct {
+	rules []dateRule
+}
+
+type dateRule struct {
+	re   *regexp.Regexp
+	conv func(m []string, ctx dateContext) (date string, precision string, ok bool)
+}
+
+// dateContext is what resolving a date may need beyond the match itself.
+type dateContext struct {
+	pub    time.Time // zero when unknown: relative dates are then dropped
+	future bool      // the sentence speaks of the future ("will", "将")
+}
+
+const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+
+func newDateRules() *dateRules {
+	r := &dateRules{}
+	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
+		r.rules = append(r.rules, dateRule{re: regexp.MustCompile(expr), conv: conv})
+	}
+	// Absolute, day precision.
+	add(`(?:^|[^\d])((\d{4})-(\d{1,2})-(\d{1,2}))(?:[^\d]|$)`, func(m []string, _ dateContext) (string, string, bool) {
+		return ymd(m[2], m[3], m[4])
+	})
+	add(`(?:^|[^\d])((\d{4})[/.](\d{1,2})[/.](\d{1,2}))(?:[^\d.]|\.\D|\.$|$)`, func(m []string, _ dateContext) (string, string, bool) {
+		return ymd(m[2], m[3], m[4])
+	})
+	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
+		return ymd(m[2], m[3], m[4])
+	})
+	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+		return ymd(m[4], monthNum(m[2]), m[3])
+	})
+	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+		return ymd(m[4], monthNum(m[3]), m[2])
+	})
+	// Absolute, month precision.
+	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
+		return ym(m[2], m[3])
+	})
+	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+		return ym(m[3], monthNum(m[2]))
+	})
+	// Relative to the publication date, Chinese: 今年4月, 去年10月, 4月21日, 4月.
+	add(`((今年|去年|明年|前年)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
+		if ctx.pub.IsZero() {
+			return "", "", false
+		}
+		y := ctx.pub.Year() + map[string]int{"今年": 0, "去年": -1, "明年": 1, "前年": -2}[m[2]]
+		if m[4] != "" {
+			return ymd(strconv.Itoa(y), m[3], m[4])
+		}
+		return ym(strconv.Itoa(y), m[3])
+	})
+	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
+		mon, _ := strconv.Atoi(m[2])
+		y, ok := yearFor(ctx, mon)
+		if !ok {
+			return "", "", false
+		}
+		if m[3] != "" {
+			return ymd(strconv.Itoa(y), m[2], m[3])
+		}
+		return ym(strconv.Itoa(y), m[2])
+	})
+	// Relative, English: "last April", "in April", "on April 3".
+	add(`\b((last|next|this) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		if ctx.pub.IsZero() {
+			return "", "", false
+		}
+		mon, _ := strconv.Atoi(monthNum(m[3]))
+		y := ctx.pub.Year()
+		switch m[2] {
+		case "last":
+			if mon >= int(ctx.pub.Month()) {
+				y--
+			}
+		case "next":
+			if mon <= int(ctx.pub.Month()) {
+				y++
+			}
+		}
+		return ym(strconv.Itoa(y), strconv.Itoa(mon))
+	})
+	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		mon, _ := strconv.Atoi(monthNum(m[2]))
+		y, ok := yearFor(ctx, mon)
+		if !ok {
+			return "", "", false
+		}
+		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
+	})
+	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		mon, _ := strconv.Atoi(monthNum(m[2]))
+		y, ok := yearFor(ctx, mon)
+		if !ok {
+			return "", "", false
+		}
+		return ym(strconv.Itoa(y), strconv.Itoa(mon))
+	})
+	// Relative periods.
+	add(`\b((?:last|this|next) (?:month|year)|earlier this (?:month|year)|later this (?:month|year)|a year ago|yesterday|today)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		return relative(ctx, strings.TrimPrefix(strings.TrimPrefix(m[1], "earlier "), "later "))
+	})
+	add(`\b(in recent days|in recent weeks|earlier this week|this week|last week)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		return recent(ctx)
+	})
+	add(`(上个?月|本月|这个月|下个?月|去年|今年|明年|前年|昨天|昨日|今天|日前|近日)`, func(m []string, ctx dateContext) (string, string, bool) {
+		switch m[1] {
+		case "上月", "上个月":
+			return relative(ctx, "last month")
+		case "本月", "这个月":
+			return relative(ctx, "this month")
+		case "下月", "下个月":
+			return relative(ctx, "next month")
+		case "去年":
+			return relative(ctx, "last year")
+		case "今年":
+			return relative(ctx, "this year")
+		case "明年":
+			return relative(ctx, "next year")
+		case "前年":
+			return relative(ctx, "year before last")
+		case "昨天", "昨日":
+			return relative(ctx, "yesterday")
+		case "今天":
+			return relative(ctx, "today")
+		}
+		return recent(ctx)
+	})
+	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
+	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
+		return yyyy(m[2])
+	})
+	add(`\b(?:in|since|by|during|until|from|of|early|late|mid|mid-|before|after|through|fiscal|end of|start of|beginning of) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+		return yyyy(m[2])
+	})
+	return r
+}
+
+// find returns the dates in nt, each once, in text order. sentenceFuture reports whether the
+// sentence around a normalised offset speaks of the future.
+func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
+	type found struct {
+		start, end int
+		dm         article.DateMention
+	}
+	var all []found
+	taken := func(s, e int) bool {
+		for _, f := range all {
+			if s < f.end && f.start < e {
+				return true
+			}
+		}
+		return false
+	}
+	for _, rule := range r.rules {
+		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s, -1) {
+			s, e := loc[2], loc[3] // group 1 is the date as written
+			if s < 0 || taken(s, e) {
+				continue
+			}
+			m := make([]string, len(loc)/2)
+			for i := range m {
+				if loc[2*i] >= 0 {
+					m[i] = nt.s[loc[2*i]:loc[2*i+1]]
+				}
+			}
+			ctx := dateContext{pub: pub}
+			if !pub.IsZero() && sentenceFuture != nil {
+				ctx.future = sentenceFuture(s)
+			}
+			d, p, ok := rule.conv(m, ctx)
+			if !ok {
+				continue
+			}
+			text := strings.TrimSpace(src[nt.off[s]:nt.off[e]])
+			all = append(all, found{s, e, article.DateMention{Text: text, Date: d, Precision: p}})
+		}
+	}
+	slices.SortFunc(all, func(a, b found) int { return a.start - b.start })
+	var out []article.DateMention
+	seen := map[string]bool{}
+	for _, f := range all {
+		k := f.dm.Date + "|" + f.dm.Precision
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f.dm)
+	}
+	return out
+}
+
+func ymd(y, m, d string) (string, string, bool) {
+	yi, _ := strconv.Atoi(y)
+	mi, _ := strconv.Atoi(m)
+	di, _ := strconv.Atoi(d)
+	if yi < 1900 || yi > 2100 || mi < 1 || mi > 12 || di < 1 {
+		return "", "", false
+	}
+	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
+	if t.Day() != di {
+		return "", "", false
+	}
+	return t.Format("2006-01-02"), article.PrecisionDay, true
+}
+
+func ym(y, m string) (string, string, bool) {
+	yi, _ := strconv.Atoi(y)
+	mi, _ := strconv.Atoi(m)
+	if yi < 1900 || yi > 2100 || mi < 1 || mi > 12 {
+		return "", "", false
+	}
+	return fmt.Sprintf("%04d-%02d", yi, mi), article.PrecisionMonth, true
+}
+
+func yyyy(y string) (string, string, bool) {
+	yi, _ := strconv.Atoi(y)
+	if yi < 1900 || yi > 2100 {
+		return "", "", false
+	}
+	return fmt.Sprintf("%04d", yi), article.PrecisionYear, true
+}
+
+// monthNum maps an English month name or abbreviation to its number, as a string.
+func monthNum(name string) string {
+	name = strings.TrimSuffix(name, ".")
+	for i, m := range []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
+		if strings.HasPrefix(name, m) {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	return "0"
+}
+
+// yearFor gives a month named without a year its year: the latest such month not after
+// publication, or, in a sentence about the future, the earliest not before it.
+func yearFor(ctx dateContext, month int) (int, bool) {
+	if ctx.pub.IsZero() || month < 1 || month > 12 {
+		return 0, false
+	}
+	y, pm := ctx.pub.Year(), int(ctx.pub.Month())
+	if ctx.future {
+		if month < pm {
+			y++
+		}
+	} else if month > pm {
+		y--
+	}
+	return y, true
+}
+
+// relative resolves a period named relative to publication.
+func relative(ctx dateContext, what string) (string, string, bool) {
+	if ctx.pub.IsZero() {
+		return "", "", false
+	}
+	p := ctx.pub
+	firstOfMonth := time.Date(p.Year(), p.Month(), 1, 0, 0, 0, 0, time.UTC)
+	switch what {
+	case "last month":
+		return firstOfMonth.AddDate(0, -1, 0).Format("2006-01"), article.PrecisionMonth, true
+	case "this month":
+		return firstOfMonth.Format("2006-01"), article.PrecisionMonth, true
+	case "next month":
+		return firstOfMonth.AddDate(0, 1, 0).Format("2006-01"), article.PrecisionMonth, true
+	case "last year", "a year ago":
+		return strconv.Itoa(p.Year() - 1), article.PrecisionYear, true
+	case "this year":
+		return strconv.Itoa(p.Year()), article.PrecisionYear, true
+	case "next year":
+		return strconv.Itoa(p.Year() + 1), article.PrecisionYear, true
+	case "year before last":
+		return strconv.Itoa(p.Year() - 2), article.PrecisionYear, true
+	case "yesterday":
+		return p.AddDate(0, 0, -1).Format("2006-01-02"), article.PrecisionDay, true
+	case "today":
+		return p.Format("2006-01-02"), article.PrecisionDay, true
+	}
+	return "", "", false
+}
+
+// recent resolves "in recent days", "日前" and the like to the month of publication, when the
+// publication is far enough into its month for the recent days to lie in it.
+func recent(ctx dateContext) (string, string, bool) {
+	if ctx.pub.IsZero() || ctx.pub.Day() <= 7 {
+		return "", "", false
+	}
+	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
+}

@@ -1,0 +1,362 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+// Errors returned by this package; test for them with errors.Is.
+var (
+	// ErrNotFound is returned by Get for an id the index does not hold.
+	ErrNotFound = errors.New("index: document not found")
+	// ErrNoIndex is returned by OpenExisting when there is no index at the path.
+	ErrNoIndex = errors.New("index: no index")
+	// ErrLocked is returned when another process has the index open.
+	ErrLocked = errors.New("index: locked by another process")
+	// ErrMappingVersion is returned when the index was built under another
+	// mapping version than MappingVersion.
+	ErrMappingVersion = errors.New("index: mapping version mismatch")
+)
+
+// internal keys stored beside the documents.
+const keyMappingVersion = "bantrack_mapping_version"
+
+// putBatchSize is how many documents go into one bleve batch.
+const putBatchSize = 1000
+
+// openTimeout is how long Open waits for another process's lock.
+const openTimeout = 2 * time.Second
+
+// Index is an open bantrack index. Its methods are safe for concurrent use.
+type Index struct {
+	bi   bleve.Index
+	path string
+}
+
+// Open opens the index at path, creating it (and its parent folders' last
+// element) when there is none. An index built under another mapping version
+// yields ErrMappingVersion, one held by another process ErrLocked.
+func Open(path string) (*Index, error) {
+	return open(path, true, false)
+}
+
+// OpenExisting opens the index at path like Open, but never creates one:
+// a missing index yields ErrNoIndex. With readOnly the index is opened for
+// searching only.
+func OpenExisting(path string, readOnly bool) (*Index, error) {
+	return open(path, false, readOnly)
+}
+
+func open(path string, create, readOnly bool) (*Index, error) {
+	cfg := map[string]any{"bolt_timeout": openTimeout.String()}
+	if readOnly {
+		cfg["read_only"] = true
+	}
+	bi, err := bleve.OpenUsing(path, cfg)
+	switch {
+	case err == nil:
+		ix := &Index{bi: bi, path: path}
+		if err := ix.checkVersion(); err != nil {
+			bi.Close()
+			return nil, err
+		}
+		return ix, nil
+	case (errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(path)) && create:
+		return create1(path)
+	case errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(path):
+		return nil, fmt.Errorf("open index %s: %w (run bantrack crawl to build one)", path, ErrNoIndex)
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		return nil, fmt.Errorf("open index %s: %w (run bantrack crawl to build one)", path, ErrNoIndex)
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, fmt.Errorf("open index %s: %w (is another bantrack running?)", path, ErrLocked)
+	default:
+		return nil, fmt.Errorf("open index %s: %w (if it is damaged, remove it and run bantrack reindex or crawl)", path, err)
+	}
+}
+
+// emptyDir says whether path is a folder with nothing in it.
+func emptyDir(path string) bool {
+	entries, err := os.ReadDir(path)
+	return err == nil && len(entries) == 0
+}
+
+func create1(path string) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": openTimeout.String()})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("create index %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := bi.SetInternal([]byte(keyMappingVersion), []byte(strconv.Itoa(MappingVersion))); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index %s: store mapping version: %w", path, err)
+	}
+	return &Index{bi: bi, path: path}, nil
+}
+
+// storedVersion reads the mapping version stored in the index; 0 when none.
+func storedVersion(bi bleve.Index) (int, error) {
+	v, err := bi.GetInternal([]byte(keyMappingVersion))
+	if err != nil {
+		return 0, fmt.Errorf("read mapping version: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil {
+		return 0, fmt.Errorf("mapping version %q: %w", v, ErrMappingVersion)
+	}
+	return n, nil
+}
+
+func (ix *Index) checkVersion() error {
+	v, err := storedVersion(ix.bi)
+	if err != nil {
+		return fmt.Errorf("open index %s: %w", ix.path, err)
+	}
+	switch {
+	case v == MappingVersion:
+		return nil
+	case v > MappingVersion:
+		return fmt.Errorf("open index %s: built with mapping version %d, this bantrack knows up to %d: %w (use a newer bantrack, or run bantrack reindex)",
+			ix.path, v, MappingVersion, ErrMappingVersion)
+	default:
+		return fmt.Errorf("open index %s: built with mapping version %d, this bantrack uses %d: %w (run bantrack reindex)",
+			ix.path, v, MappingVersion, ErrMappingVersion)
+	}
+}
+
+// Path returns the folder the index lives in.
+func (ix *Index) Path() string { return ix.path }
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("close index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// Put adds or replaces the articles, keyed by their ID, in as few batches as
+// their number allows. Putting the same article twice leaves one document.
+func (ix *Index) Put(ctx context.Context, arts ...article.Article) error {
+	for start := 0; start < len(arts); start += putBatchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index put: %w", err)
+		}
+		end := min(start+putBatchSize, len(arts))
+		b := ix.bi.NewBatch()
+		for _, a := range arts[start:end] {
+			if a.ID == "" {
+				return fmt.Errorf("index put %s: article has no id", a.URL)
+			}
+			doc, err := toDoc(a)
+			if err != nil {
+				return fmt.Errorf("index put %s: %w", a.ID, err)
+			}
+			if err := b.Index(a.ID, doc); err != nil {
+				return fmt.Errorf("index put %s: %w", a.ID, err)
+			}
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("index put batch of %d: %w", end-start, err)
+		}
+	}
+	return nil
+}
+
+// Delete removes the documents with the given ids; unknown ids are ignored.
+func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	b := ix.bi.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("index delete: %w", err)
+	}
+	return nil
+}
+
+// storedArticle has Article's fields without its MarshalJSON, so the stored
+// JSON keeps nil and empty lists apart and Get returns what Put was given.
+type storedArticle article.Article
+
+func encodeArticle(a article.Article) ([]byte, error) {
+	return json.Marshal(storedArticle(a))
+}
+
+func decodeArticle(data []byte) (article.Article, error) {
+	var s storedArticle
+	if err := json.Unmarshal(data, &s); err != nil {
+		return article.Article{}, err
+	}
+	return article.Article(s), nil
+}
+
+// content is what the default text field indexes: title, summary and text.
+// Snippets are cut from the same string, so their offsets agree.
+func content(a article.Article) string {
+	parts := make([]string, 0, 3)
+	for _, p := range []string{a.Title, a.Summary, a.Text} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// toDoc is the document bleve indexes for a: one key per mapped field.
+func toDoc(a article.Article) (map[string]any, error) {
+	raw, err := encodeArticle(a)
+	if err != nil {
+		return nil, err
+	}
+	urls := append([]string{a.URL}, a.AltURLs...)
+	d := map[string]any{
+		fieldText:       content(a),
+		fieldTitle:      a.Title,
+		fieldURL:        urls,
+		fieldSource:     a.Source,
+		fieldLang:       a.Lang,
+		fieldStatus:     string(statusOf(a)),
+		fieldVendors:    a.Vendors,
+		fieldAgencies:   a.Agencies,
+		fieldCountries:  a.Countries,
+		fieldTargets:    a.Ban.Targets,
+		fieldActions:    a.Ban.Actions,
+		fieldBanRelated: a.Ban.Related,
+		fieldBanScore:   a.Ban.Score,
+		fieldJSON:       string(raw),
+	}
+	if !a.Published.IsZero() {
+		d[fieldPublished] = a.Published
+	}
+	if !a.Fetched.IsZero() {
+		d[fieldFetched] = a.Fetched
+	}
+	return d, nil
+}
+
+func statusOf(a article.Article) article.Status {
+	if a.Status == "" {
+		return article.StatusOK
+	}
+	return a.Status
+}
+
+// Get returns the article stored under id, or ErrNotFound.
+func (ix *Index) Get(id string) (article.Article, error) {
+	doc, err := ix.bi.Document(id)
+	if err != nil {
+		return article.Article{}, fmt.Errorf("index get %s: %w", id, err)
+	}
+	if doc == nil {
+		return article.Article{}, fmt.Errorf("index get %s: %w", id, ErrNotFound)
+	}
+	var raw []byte
+	doc.VisitFields(func(f bleveindex.Field) {
+		if f.Name() == fieldJSON {
+			raw = f.Value()
+		}
+	})
+	if raw == nil {
+		return article.Article{}, fmt.Errorf("index get %s: document has no stored record", id)
+	}
+	a, err := decodeArticle(raw)
+	if err != nil {
+		return article.Article{}, fmt.Errorf("index get %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// GetByURL returns the article whose URL or one of whose alternative URLs is
+// u, or ErrNotFound.
+func (ix *Index) GetByURL(ctx context.Context, u string) (article.Article, error) {
+	q := query.NewTermQuery(u)
+	q.SetField(fieldURL)
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	req.Fields = []string{fieldJSON}
+	req.SortBy([]string{"_id"})
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return article.Article{}, fmt.Errorf("index get url %s: %w", u, err)
+	}
+	if len(res.Hits) == 0 {
+		return article.Article{}, fmt.Errorf("index get url %s: %w", u, ErrNotFound)
+	}
+	a, err := hitArticle(res.Hits[0])
+	if err != nil {
+		return article.Article{}, fmt.Errorf("index get url %s: %w", u, err)
+	}
+	return a, nil
+}
+
+func hitArticle(h *search.DocumentMatch) (article.Article, error) {
+	s, ok := h.Fields[fieldJSON].(string)
+	if !ok {
+		return article.Article{}, fmt.Errorf("document %s has no stored record", h.ID)
+	}
+	return decodeArticle([]byte(s))
+}
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index count: %w", err)
+	}
+	return n, nil
+}
+
+// allPage is how many documents All reads per search.
+const allPage = 500
+
+// All calls fn for every stored article in order of id, stopping at the
+// first error fn returns (which All returns as is) or when ctx is done.
+func (ix *Index) All(ctx context.Context, fn func(article.Article) error) error {
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), allPage, 0, false)
+		req.Fields = []string{fieldJSON}
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("index all: %w", err)
+		}
+		for _, h := range res.Hits {
+			a, err := hitArticle(h)
+			if err != nil {
+				return fmt.Errorf("index all: %w", err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < allPage {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}

@@ -1,0 +1,132 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion is the version of the mapping this package builds. It is
+// stored in the index; an index built under another version must be rebuilt
+// with Reindex (bantrack reindex).
+const MappingVersion = 1
+
+// textAnalyzer is the one analyser for free text: Unicode word splitting,
+// full/half-width folding, English possessives, lower case, English stop
+// words, CJK bigrams and Porter stemming. Latin words are stemmed, runs of
+// Han, Kana or Hangul become overlapping bigrams, so one field serves English,
+// Chinese and documents that mix them.
+const textAnalyzer = "bantrack_text"
+
+// Field names of the index. Query strings may name them: `vendors:Fortinet`,
+// `title:ban`, `lang:zh`.
+const (
+	fieldText       = "text" // title, summary and text joined; the default search field
+	fieldTitle      = "title"
+	fieldURL        = "url" // the URL and the alternative URLs
+	fieldSource     = "source"
+	fieldLang       = "lang"
+	fieldStatus     = "status"
+	fieldVendors    = "vendors"
+	fieldAgencies   = "agencies"
+	fieldCountries  = "countries"
+	fieldTargets    = "targets"
+	fieldActions    = "actions"
+	fieldBanRelated = "ban_related"
+	fieldBanScore   = "ban_score"
+	fieldPublished  = "published"
+	fieldFetched    = "fetched"
+	fieldJSON       = "json" // the whole article, stored and not indexed
+)
+
+// newMapping builds the explicit mapping: nothing is indexed that is not
+// listed here.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": unicode.Name,
+		"token_filters": []any{
+			cjk.WidthName,
+			en.PossessiveName,
+			lowercase.Name,
+			en.StopName,
+			cjk.BigramName,
+			porter.Name,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	text := func(vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = vectors // positions for phrases and snippets
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues // facets and sorting read doc values
+		return f
+	}
+	date := func() *mapping.FieldMapping {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldText, text(true))
+	doc.AddFieldMappingsAt(fieldTitle, text(true))
+	doc.AddFieldMappingsAt(fieldURL, kw(false))
+	doc.AddFieldMappingsAt(fieldStatus, kw(false))
+	for _, name := range []string{fieldSource, fieldLang, fieldVendors, fieldAgencies, fieldCountries, fieldTargets, fieldActions} {
+		doc.AddFieldMappingsAt(name, kw(true))
+	}
+	related := bleve.NewBooleanFieldMapping()
+	related.Store = false
+	related.IncludeInAll = false
+	related.DocValues = false
+	doc.AddFieldMappingsAt(fieldBanRelated, related)
+	score := bleve.NewNumericFieldMapping()
+	score.Store = false
+	score.IncludeInAll = false
+	score.DocValues = false
+	doc.AddFieldMappingsAt(fieldBanScore, score)
+	doc.AddFieldMappingsAt(fieldPublished, date())
+	doc.AddFieldMappingsAt(fieldFetched, date())
+	stored := bleve.NewTextFieldMapping()
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeInAll = false
+	stored.IncludeTermVectors = false
+	stored.DocValues = false
+	doc.AddFieldMappingsAt(fieldJSON, stored)
+
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = textAnalyzer
+	im.DefaultField = fieldText
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}

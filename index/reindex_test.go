@@ -1,0 +1,87 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+func TestRebuild(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(context.Background(), fixtures()...); err != nil {
+		t.Fatal(err)
+	}
+	// An index from an older mapping: Open refuses it, Rebuild fixes it.
+	if err := ix.bi.SetInternal([]byte(keyMappingVersion), []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrMappingVersion) {
+		t.Fatalf("Open(old mapping) error = %v; want ErrMappingVersion", err)
+	}
+
+	// The transform stands for a new extraction: Fortinet becomes a target everywhere it is named.
+	st, err := Rebuild(context.Background(), dir, func(a article.Article) article.Article {
+		if slices.Contains(a.Vendors, "Fortinet") && !slices.Contains(a.Ban.Targets, "Fortinet") {
+			a.Ban.Targets = append(a.Ban.Targets, "Fortinet")
+		}
+		return a
+	})
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if st.Docs != len(fixtures()) || st.OldVersion != 0 {
+		t.Errorf("Rebuild stats = %+v; want %d docs from version 0", st, len(fixtures()))
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatalf("Open after Rebuild: %v", err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), Request{Targets: []string{"Fortinet"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sorted(ids(res)), []string{"en-ban", "en-earnings"}; !slices.Equal(got, want) {
+		t.Errorf("targets Fortinet after Rebuild = %v; want %v", got, want)
+	}
+	got, err := ix.Get("zh-micron")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fixtures()[2]; !reflect.DeepEqual(got, want) {
+		t.Errorf("Get after Rebuild = %+v; want %+v", got, want)
+	}
+	for _, p := range []string{dir + ".new", dir + ".old"} {
+		if _, err := OpenExisting(p, true); !errors.Is(err, ErrNoIndex) {
+			t.Errorf("OpenExisting(%s) error = %v; want ErrNoIndex (left behind)", p, err)
+		}
+	}
+}
+
+func TestReindexErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Reindex(context.Background(), filepath.Join(dir, "none"), filepath.Join(dir, "new"), nil); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("Reindex(missing) error = %v; want ErrNoIndex", err)
+	}
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, p := range []string{a, b} {
+		ix, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
+	}
+	if _, err := Reindex(context.Background(), a, b, nil); err == nil {
+		t.Error("Reindex into an existing index succeeded; want an error")
+	}
+}

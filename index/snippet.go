@@ -1,0 +1,223 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/bantrack/bantrack/article"
+)
+
+// Markers around a highlighted word in Hit.Snippet. They are control
+// characters that never occur in a snippet otherwise.
+const (
+	HighlightStart = "\x02"
+	HighlightEnd   = "\x03"
+)
+
+// ANSI codes RenderSnippet uses on a terminal: bold yellow, then reset.
+const (
+	ansiOn  = "\x1b[1;33m"
+	ansiOff = "\x1b[0m"
+)
+
+// snippetBytes is about how long a snippet is, in bytes of UTF-8 (about 80
+// Chinese characters or 40 English words).
+const snippetBytes = 240
+
+// snippetLead is how much text is kept before the first highlighted word.
+const snippetLead = 60
+
+// RenderSnippet returns s with its highlight markers as ANSI colour when
+// color is set, or removed when not.
+func RenderSnippet(s string, color bool) string {
+	if color {
+		return ReplaceMarkers(s, ansiOn, ansiOff)
+	}
+	return ReplaceMarkers(s, "", "")
+}
+
+// ReplaceMarkers returns s with HighlightStart and HighlightEnd replaced by
+// open and closing, e.g. "<mark>" and "</mark>" or "«" and "»".
+func ReplaceMarkers(s, open, closing string) string {
+	return strings.NewReplacer(HighlightStart, open, HighlightEnd, closing).Replace(s)
+}
+
+type span struct{ start, end int }
+
+// snippet cuts a one-line passage of a's content around the best cluster of
+// matches in locs (the locations in the text field), marking the matches
+// when highlight is set. With no match in the body it is the body's start.
+func snippet(a article.Article, locs search.TermLocationMap, highlight bool) string {
+	c := content(a)
+	// Matches in the title are shown as the title; prefer the body's.
+	bodyStart := 0
+	if a.Title != "" && (a.Summary != "" || a.Text != "") {
+		bodyStart = len(a.Title) + 2
+	}
+	var spans []span
+	for _, ls := range locs {
+		for _, l := range ls {
+			s, e := int(l.Start), int(l.End)
+			if s < bodyStart || e > len(c) || s >= e {
+				continue
+			}
+			spans = append(spans, span{s, e})
+		}
+	}
+	if len(spans) == 0 {
+		body := cutForward(c, bodyStart, snippetBytes)
+		return clean(dropMarkers(body), false, bodyStart+len(body) < len(c))
+	}
+	spans = mergeSpans(spans)
+
+	// The window starting at the span that covers the most spans wins.
+	best, bestN := 0, 0
+	for i := range spans {
+		n := 0
+		for j := i; j < len(spans) && spans[j].end <= spans[i].start+snippetBytes-snippetLead; j++ {
+			n++
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	start := max(bodyStart, spans[best].start-snippetLead)
+	start = wordStart(c, start, bodyStart)
+	end := min(len(c), start+snippetBytes)
+	end = wordEnd(c, end)
+
+	var b strings.Builder
+	pos := start
+	for _, sp := range spans[best:] {
+		if sp.start >= end {
+			break
+		}
+		if sp.end > end {
+			end = wordEnd(c, sp.end)
+		}
+		b.WriteString(dropMarkers(c[pos:sp.start]))
+		if highlight {
+			b.WriteString(HighlightStart)
+		}
+		b.WriteString(dropMarkers(c[sp.start:sp.end]))
+		if highlight {
+			b.WriteString(HighlightEnd)
+		}
+		pos = sp.end
+	}
+	b.WriteString(dropMarkers(c[pos:end]))
+	return clean(b.String(), start > bodyStart, end < len(c))
+}
+
+// mergeSpans sorts spans and joins those that overlap or touch (CJK bigrams
+// of one word overlap), so a word is marked once.
+func mergeSpans(spans []span) []span {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.start <= last.end {
+			last.end = max(last.end, s.end)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// cutForward returns c from start, about n bytes long, ended at a word edge.
+func cutForward(c string, start, n int) string {
+	if start >= len(c) {
+		return ""
+	}
+	return c[start:wordEnd(c, min(len(c), start+n))]
+}
+
+// wordStart moves i back to a rune start, and to the start of the word it is
+// in (Latin text; CJK text may start anywhere), but not before floor.
+func wordStart(c string, i, floor int) int {
+	for i > floor && !utf8.RuneStart(c[i]) {
+		i--
+	}
+	for j := 0; j < 20 && i > floor; j++ {
+		r, size := utf8.DecodeLastRuneInString(c[:i])
+		if !isWordRune(r) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+// wordEnd moves i forward to a rune start, and past the end of the word it
+// is in, by no more than a few bytes.
+func wordEnd(c string, i int) int {
+	for i < len(c) && !utf8.RuneStart(c[i]) {
+		i++
+	}
+	for j := 0; j < 20 && i < len(c); j++ {
+		r, size := utf8.DecodeRuneInString(c[i:])
+		if !isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// isWordRune says whether r is part of a Latin-style word (CJK characters are
+// words by themselves).
+func isWordRune(r rune) bool {
+	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// clean puts s on one line, keeping its markers, and adds ellipses where text was cut off.
+func clean(s string, cutBefore, cutAfter bool) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\x02':
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+		case r == '\x03':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			space = b.Len() > 0
+			continue
+		default:
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if cutBefore && out != "" {
+		out = "…" + out
+	}
+	if cutAfter && out != "" {
+		out += "…"
+	}
+	return out
+}
+
+// dropMarkers removes marker characters from document text, so that the
+// only ones in a snippet are those snippet puts there.
+func dropMarkers(s string) string {
+	if !strings.ContainsAny(s, HighlightStart+HighlightEnd) {
+		return s
+	}
+	return strings.NewReplacer(HighlightStart, "", HighlightEnd, "").Replace(s)
+}
