@@ -162,34 +162,61 @@ func (s *store) Close() error {
 	return errors.Join(errs...)
 }
 
-// openStore opens the data folder. Writers (crawl, run, digest, reindex) take the lock first,
-// so two of them never work on the same folder at once.
+// openStore opens the data folder for a command that writes (crawl, run, digest): it takes the
+// folder's lock first, so two writers never work on it at once, and creates what is missing.
 func (a *app) openStore(write bool) (*store, error) {
+	if !write {
+		return a.openReader()
+	}
 	dir, err := a.data()
 	if err != nil {
 		return nil, err
 	}
 	s := &store{dir: dir}
-	if write {
-		l, err := state.Acquire(filepath.Join(dir, "lock"))
-		if err != nil {
-			var le *state.LockedError
-			if errors.As(err, &le) {
-				return nil, &lockedError{err}
-			}
-			return nil, err
+	l, err := state.Acquire(filepath.Join(dir, "lock"))
+	if err != nil {
+		var le *state.LockedError
+		if errors.As(err, &le) {
+			return nil, &lockedError{err}
 		}
-		s.lock = l
+		return nil, err
 	}
+	s.lock = l
 	if s.state, err = state.Open(filepath.Join(dir, "state.db")); err != nil {
 		s.Close()
 		return nil, err
 	}
-	if s.index, err = index.Open(filepath.Join(dir, "index.bleve")); err != nil {
+	if s.index, err = index.Open(s.indexPath()); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open index: %w", err)
+		return nil, indexError(err)
 	}
 	return s, nil
+}
+
+// openReader opens the index only, read-only and without the lock: for search, show and export.
+func (a *app) openReader() (*store, error) {
+	dir, err := a.data()
+	if err != nil {
+		return nil, err
+	}
+	s := &store{dir: dir}
+	if s.index, err = index.OpenExisting(s.indexPath(), true); err != nil {
+		return nil, indexError(err)
+	}
+	return s, nil
+}
+
+func (s *store) indexPath() string { return filepath.Join(s.dir, "index.bleve") }
+
+// indexError adds what to do next to an index that cannot be opened.
+func indexError(err error) error {
+	switch {
+	case errors.Is(err, index.ErrLocked):
+		return fmt.Errorf("%w: a crawl or the daemon is writing it; try again when it finishes", err)
+	case errors.Is(err, index.ErrMappingVersion):
+		return fmt.Errorf("%w: run bantrack reindex", err)
+	}
+	return err
 }
 
 // parseDate reads a DATE flag: YYYY-MM-DD (local midnight in UTC) or RFC 3339.

@@ -73,7 +73,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			title = "bantrack search --ban --sort date --facets"
 		}
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
-		req.Vendors = resolveNames(g, "vendor", req.Vendors)
+		req.Expand = expandQuery(g, req.Query)
 		res, err := st.index.Search(ctx, req)
 		if err != nil {
 			return fmt.Errorf("demo search %q: %w", req.Query, err)

@@ -48,7 +48,8 @@ func runDigest(ctx context.Context, a *app, args []string) error {
 	if err := checkDigestConfig(cfg, !r.dryRun && r.out == "", a.getenv); err != nil {
 		return err
 	}
-	st, err := a.openStore(!r.dryRun)
+	// Even --dry-run takes the writer's lock: it reads the ledger, which only writers open.
+	st, err := a.openStore(true)
 	if err != nil {
 		return err
 	}
@@ -168,6 +169,9 @@ func digestOptions(d config.Digest, now func() time.Time) digest.Options {
 // ledger. The ledger is what makes "new" mean "not sent yet": a document indexed while a digest
 // was being sent, or indexed again after a reindex, is still sent exactly once.
 func selectForDigest(ctx context.Context, d config.Digest, st *store, since time.Time) ([]article.Article, error) {
+	if st.state == nil {
+		return nil, errors.New("digest: the data folder was opened without its state store")
+	}
 	req := index.Request{BanOnly: d.OnlyBanRelated, Since: since, Sort: index.SortDate, Limit: digestPage}
 	var arts []article.Article
 	for req.Offset = 0; req.Offset+req.Limit <= digestMaxCandidates; req.Offset += req.Limit {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -113,6 +114,37 @@ func TestCrawlSearchShowExport(t *testing.T) {
 		t.Errorf("search 网络安全审查 (exit %d) found no CAC document:\n%s", code, out)
 	}
 
+	// Names resolve through the gazetteer: an alias, a Chinese name and the canonical name are one filter,
+	// and a Chinese query word that names a vendor also finds English articles about it.
+	var micron []string
+	for _, v := range []string{"micron", "美光", "Micron Technology"} {
+		out, _, code := runCmd(t, nil, append(g, "search", "--json", "--vendor", v)...)
+		if code != 0 {
+			t.Fatalf("search --vendor %s: exit %d", v, code)
+		}
+		var r struct {
+			Hits []struct{ ID, URL string } `json:"hits"`
+		}
+		json.Unmarshal([]byte(out), &r)
+		var ids []string
+		for _, h := range r.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		if micron == nil {
+			micron = ids
+		} else if !slices.Equal(ids, micron) {
+			t.Errorf("search --vendor %s = %v; want the same as --vendor micron: %v", v, ids, micron)
+		}
+	}
+	if len(micron) < 3 {
+		t.Errorf("search --vendor micron found %d documents; want the CAC notices and the wire story", len(micron))
+	}
+	out, _, _ = runCmd(t, nil, append(g, "search", "--json", "--lang", "en", "美光")...)
+	if !strings.Contains(out, srv.Origin("newswire")) {
+		t.Errorf("search 美光 --lang en found no English article about Micron:\n%s", out)
+	}
+
 	// show by id and by URL.
 	out, _, code = runCmd(t, nil, append(g, "show", "--json", seed.ID)...)
 	var shown article.Article
@@ -154,6 +186,16 @@ func TestCrawlSearchShowExport(t *testing.T) {
 			t.Errorf("export repeats id %s", id)
 		}
 		ids[id] = true
+	}
+
+	// reindex rebuilds from stored documents without fetching anything.
+	srv.ResetRequests()
+	out, errs, code = runCmd(t, nil, append(g, "reindex")...)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("reindexed %d documents", len(lines))) {
+		t.Errorf("reindex (exit %d) = %q %s; want %d documents", code, out, errs, len(lines))
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("reindex sent %d requests; want none", n)
 	}
 
 	// A second crawl indexes nothing twice.

@@ -59,6 +59,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	req.Vendors = resolveNames(g, "vendor", vendors)
 	req.Agencies = resolveNames(g, "agency", agencies)
 	req.Countries = resolveNames(g, "country", countries)
+	req.Expand = expandQuery(g, req.Query)
 	if req.Query == "" && len(vendors)+len(agencies)+len(countries)+len(sources) == 0 && *lang == "" && !*ban && *since == "" && *until == "" {
 		return usageErrorf("search needs a QUERY or at least one filter, e.g. bantrack search fortinet")
 	}
@@ -91,6 +92,23 @@ func resolveNames(g *extract.Gazetteer, kind string, names []string) []string {
 		}
 	}
 	return out
+}
+
+// expandQuery maps each query word that names a known vendor, agency or country (in any alias or
+// language) to its canonical name, so that 美光 also finds English articles about Micron Technology.
+func expandQuery(g *extract.Gazetteer, q string) map[string][]string {
+	exp := map[string][]string{}
+	for _, w := range index.QueryWords(q) {
+		for _, kind := range []string{"vendor", "agency", "country"} {
+			if c, ok := g.Resolve(kind, w); ok {
+				exp[w] = append(exp[w], c)
+			}
+		}
+	}
+	if len(exp) == 0 {
+		return nil
+	}
+	return exp
 }
 
 type jsonHit struct {

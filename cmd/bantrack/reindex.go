@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+func runReindex(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet("reindex")
+	keep := fs.Bool("keep-entities", false, "keep the stored entities instead of extracting them again")
+	if rest, err := parseInterspersed(fs, args, false); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageErrorf("reindex takes no arguments (got %q)", rest)
+	}
+	dir, err := a.data()
+	if err != nil {
+		return err
+	}
+	lock, err := state.Acquire(filepath.Join(dir, "lock"))
+	if err != nil {
+		var le *state.LockedError
+		if errors.As(err, &le) {
+			return &lockedError{err}
+		}
+		return err
+	}
+	defer lock.Release()
+	path := filepath.Join(dir, "index.bleve")
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no index at %s: run bantrack crawl first", path)
+	}
+	var transform func(article.Article) article.Article
+	if !*keep {
+		transform = func(art article.Article) article.Article {
+			return analyze([]article.Article{art})[0]
+		}
+	}
+	start := time.Now()
+	st, err := index.Rebuild(ctx, path, transform)
+	if err != nil {
+		return fmt.Errorf("reindex: %w (the old index is unchanged)", err)
+	}
+	fmt.Fprintf(a.stdout, "reindexed %d documents (mapping version %d → %d) in %.1fs\n",
+		st.Docs, st.OldVersion, index.MappingVersion, time.Since(start).Seconds())
+	return nil
+}
