@@ -59,7 +59,7 @@ func TestComposeTextGolden(t *testing.T) {
 
 func TestComposeHeaders(t *testing.T) {
 	m, p := compose(t, testArticles(), testOptions())
-	wantSubject := "bantrack: 4 new notices — Fortinet, Check Point, Micron Technology and 2 more"
+	wantSubject := "bantrack: 4 new notices — Fortinet, Micron Technology, VMware and 2 more"
 	if p.Subject != wantSubject {
 		t.Errorf("Subject = %q; want %q", p.Subject, wantSubject)
 	}
@@ -163,8 +163,8 @@ func TestSubject(t *testing.T) {
 	}{
 		{"empty", nil, nil, "bantrack: no new notices"},
 		{"one target", base[:1], nil, "bantrack: 1 new notice — Micron Technology"},
-		{"most frequent first", base[:3], nil, "bantrack: 3 new notices — Fortinet, Check Point, Micron Technology and 2 more"},
-		{"watched first", base[:3], []string{"VMware"}, "bantrack: 3 new notices — VMware, Fortinet, Check Point and 2 more"},
+		{"group heads first", base[:3], nil, "bantrack: 3 new notices — Fortinet, Micron Technology, VMware and 2 more"},
+		{"watched first", base[:3], []string{"VMware"}, "bantrack: 3 new notices — VMware, Fortinet, Micron Technology and 2 more"},
 		{"agencies when no targets", base[3:], nil, "bantrack: 1 new notice — Ministry of Industry and Information Technology"},
 		{"chinese title when no names", []article.Article{noNames}, nil, "bantrack: 1 new notice — 市场监管总局关于依法对某公司立案调查的公告"},
 	}

@@ -12,12 +12,14 @@
 //
 // The message is multipart/alternative with a UTF-8 text/plain part and a text/html part (both
 // quoted-printable), a Date, a Message-ID, MIME-Version, and the subject RFC 2047-encoded when it is
-// not ASCII. The subject gives the count and the most frequent targets ("bantrack: 3 new notices —
-// Fortinet, Micron Technology"), else the agencies, else a single item's title. Items are grouped
-// by target vendor; an item with several targets sits in the group of its watched target, else its
-// target most frequent in this digest, and lists all its targets. Items without targets are grouped
-// by agency, items with neither under "Other notices". Watched groups come first, then groups by
-// their newest item; items inside a group are newest first. Watched items and groups carry a ★.
+// not ASCII. Items are grouped by target vendor; an item with several targets sits in the group of
+// its watched target, else its target most frequent in this digest (ties: the one it names first),
+// and lists all its targets. Items without targets are grouped by agency, items with neither
+// under "Other notices". Watched groups come first, then groups by their newest item; items
+// inside a group are newest first. Watched items and groups carry a ★.
+// The subject gives the count and the names of the first groups, then other targets ("bantrack:
+// 3 new notices — Fortinet, Micron Technology, VMware and 2 more"); without targets the agencies;
+// without either, a single item's title.
 // Chinese items keep their original title and get an English gloss built from the canonical agency,
 // action and vendor names the article already holds. The HTML part is rendered with html/template,
 // uses tables and inline CSS only, and sets no background colours, so it reads in dark mode too.

@@ -40,6 +40,17 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 	}
 	defer st.Close()
 	p := &pipeline{log: a.log, cfg: cfg, st: st, refresh: *refresh}
+	if isTerminal(a.stderr) {
+		// A line per source as it finishes, for whoever is watching.
+		var mu sync.Mutex
+		done := 0
+		p.progress = func(s sourceSummary) {
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			fmt.Fprintf(a.stderr, "[%d/%d] %s\n", done, len(srcs), summaryLine(s))
+		}
+	}
 	sums, err := p.crawl(ctx, srcs)
 	printSummaries(a.stdout, sums)
 	return err
@@ -68,6 +79,18 @@ type pipeline struct {
 	cfg     *config.Config
 	st      *store
 	refresh bool
+	// progress, when set, is called as each source finishes (from the source's goroutine).
+	progress func(sourceSummary)
+
+	once sync.Once
+	cr   *crawler.Crawler // shared by every crawl of this pipeline: one client, robots cache, rate limits
+}
+
+func (p *pipeline) crawler() *crawler.Crawler {
+	p.once.Do(func() {
+		p.cr = crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: crawlStore{p.st.state}})
+	})
+	return p.cr
 }
 
 // sourceSummary is what one source's crawl did.
@@ -83,7 +106,7 @@ type sourceSummary struct {
 // crawl runs every source, parallelSources at a time. One failing source never stops the others;
 // the error is a partialError when some failed, or a plain error when all did.
 func (p *pipeline) crawl(ctx context.Context, srcs []config.Source) ([]sourceSummary, error) {
-	cr := crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: crawlStore{p.st.state}})
+	cr := p.crawler()
 	sums := make([]sourceSummary, len(srcs))
 	sem := make(chan struct{}, parallelSources)
 	var wg sync.WaitGroup
@@ -94,6 +117,9 @@ func (p *pipeline) crawl(ctx context.Context, srcs []config.Source) ([]sourceSum
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			sums[i] = p.crawlSource(ctx, cr, src)
+			if p.progress != nil {
+				p.progress(sums[i])
+			}
 		}()
 	}
 	wg.Wait()
@@ -180,11 +206,15 @@ func analyze(arts []article.Article) []article.Article {
 
 func printSummaries(w io.Writer, sums []sourceSummary) {
 	for _, s := range sums {
-		status := "ok"
-		if s.Err != nil {
-			status = "FAILED: " + s.Err.Error()
-		}
-		fmt.Fprintf(w, "%-20s listed %3d  indexed %3d  partial %2d  %6.2fs  %s\n",
-			s.Source, s.Listed, s.Indexed, s.Partial, s.Took.Seconds(), status)
+		fmt.Fprintln(w, summaryLine(s))
 	}
+}
+
+func summaryLine(s sourceSummary) string {
+	status := "ok"
+	if s.Err != nil {
+		status = "FAILED: " + s.Err.Error()
+	}
+	return fmt.Sprintf("%-20s listed %3d  indexed %3d  partial %2d  %6.2fs  %s",
+		s.Source, s.Listed, s.Indexed, s.Partial, s.Took.Seconds(), status)
 }

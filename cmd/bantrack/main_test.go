@@ -263,7 +263,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, want := range []string{"newswire", "cac-wxfb", "miit-zcwj", `bantrack search "fortinet"`, "Check Point Software Technologies",
-		"Cyberspace Administration of China", `bantrack search "网络安全审查"`} {
+		"Cyberspace Administration of China", `bantrack search "网络安全审查"`, "Subject: bantrack: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
