@@ -154,9 +154,9 @@ func TestParsePage(t *testing.T) {
 
 func TestDetectLang(t *testing.T) {
 	cases := map[string]string{
-		"网信办发布公告，要求停止使用 VMware 产品": "zh",
-		"China bans VMware products":     "en",
-		"":                               "en",
+		"网信办发布公告，要求停止使用 VMware 产品":   "zh",
+		"China bans VMware products": "en",
+		"":                           "en",
 	}
 	for in, want := range cases {
 		if got := detectLang(in); got != want {
