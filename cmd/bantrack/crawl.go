@@ -13,6 +13,7 @@ import (
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/crawler"
 	"github.com/bantrack/bantrack/extract"
+	"github.com/bantrack/bantrack/state"
 )
 
 // parallelSources is how many sources are crawled at once.
@@ -88,7 +89,7 @@ type pipeline struct {
 
 func (p *pipeline) crawler() *crawler.Crawler {
 	p.once.Do(func() {
-		p.cr = crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: crawlStore{p.st.state}})
+		p.cr = crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: p.st.state})
 	})
 	return p.cr
 }
@@ -149,45 +150,68 @@ func (p *pipeline) crawlSource(ctx context.Context, cr *crawler.Crawler, src con
 	for _, e := range res.Errors {
 		log.Warn("item skipped", "error", e)
 	}
-	if len(res.Articles) > 0 {
-		arts := analyze(res.Articles)
-		if ierr := p.st.index.Put(ctx, arts...); ierr != nil {
-			err = errors.Join(err, fmt.Errorf("index: %w", ierr))
+	if err == nil || len(res.Articles) > 0 {
+		if serr := p.save(ctx, cr, res); serr != nil {
+			err = errors.Join(err, serr)
 		} else {
-			// Only now that the index has them may the crawler record them as seen.
-			if cerr := cr.Commit(res); cerr != nil {
-				err = errors.Join(err, fmt.Errorf("record crawl state: %w", cerr))
-			}
-			sum.Indexed = len(arts)
+			sum.Indexed = len(res.Articles)
 			sum.Partial = res.Partial
-		}
-	} else if err == nil {
-		if cerr := cr.Commit(res); cerr != nil {
-			err = fmt.Errorf("record crawl state: %w", cerr)
 		}
 	}
 	sum.Err = err
 	sum.Took = time.Since(start)
-	p.recordHealth(src.Name, sum)
+	p.recordHealth(src.Name, res, sum)
 	if err != nil {
 		log.Error("crawl failed", "error", err, "listed", sum.Listed, "indexed", sum.Indexed)
 	} else {
-		log.Info("crawled", "listed", sum.Listed, "indexed", sum.Indexed, "partial", sum.Partial, "took_ms", sum.Took.Milliseconds())
+		log.Info("crawled", "listed", sum.Listed, "indexed", sum.Indexed, "partial", sum.Partial,
+			"not_modified", res.NotModified, "requests", res.Requests, "took_ms", sum.Took.Milliseconds())
 	}
 	return sum
 }
 
-// recordHealth adds what the pipeline knows to the health the crawler recorded: documents indexed,
-// and errors that came after the crawl (indexing, state).
-func (p *pipeline) recordHealth(name string, sum sourceSummary) {
+// save indexes a crawl's articles, then records them as seen, then lets the crawler record its
+// bookkeeping. In that order, a crash at any point leaves nothing marked seen that the index
+// lacks: the next run fetches it again and the upsert by id keeps it single.
+func (p *pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Result) error {
+	if len(res.Articles) > 0 {
+		if err := p.st.index.Put(ctx, analyze(res.Articles)...); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	if len(res.Seen) > 0 {
+		now := time.Now().UTC()
+		docs := make([]state.Doc, len(res.Seen))
+		for i, d := range res.Seen {
+			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status}
+		}
+		if err := p.st.state.MarkSeen(docs...); err != nil {
+			return fmt.Errorf("record seen documents: %w", err)
+		}
+	}
+	if err := cr.Commit(res); err != nil {
+		return fmt.Errorf("record crawl state: %w", err)
+	}
+	return nil
+}
+
+// recordHealth records how a source's run went, for `status` and the logs.
+func (p *pipeline) recordHealth(name string, res crawler.Result, sum sourceSummary) {
 	h, err := p.st.state.Health(name)
 	if err != nil {
 		p.log.Warn("read source health", "source", name, "error", err)
 	}
+	now := time.Now().UTC()
+	h.LastRun = now
 	h.NewLast = sum.Indexed
+	if !res.NotModified {
+		h.ItemsLast = sum.Listed
+	}
 	if sum.Err != nil {
 		h.LastError = sum.Err.Error()
-		h.LastErrorAt = time.Now().UTC()
+		h.LastErrorAt = now
+	} else {
+		h.LastSuccess = now // LastError stays, with its time, for status to show
 	}
 	if err := p.st.state.SetHealth(h); err != nil {
 		p.log.Warn("record source health", "source", name, "error", err)

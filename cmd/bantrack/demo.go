@@ -25,6 +25,13 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if _, err := parseInterspersed(fset, args, false); err != nil {
 		return err
 	}
+	if a.logLevel == "" {
+		// The demo's output is the point; per-source info logs would drown it.
+		a.logLevel = "warn"
+		if err := a.setupLogging(); err != nil {
+			return err
+		}
+	}
 	sites, err := fs.Sub(bantrack.Fixtures(), "sites")
 	if err != nil {
 		return err
