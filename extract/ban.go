@@ -22,12 +22,13 @@ func triggerTable() []trigger {
 			"ban", "bans", "banned", "banning", "barred", "barring", "bar the use", "prohibit", "prohibits",
 			"prohibited", "prohibiting", "prohibition", "stop using", "stopped using", "stop buying",
 			"stop purchasing", "stop procuring", "cease using", "phase out", "phased out", "phasing out",
-			"blacklist", "blacklisted", "rip and replace", "rip-and-replace",
+			"bars", "bar", "blacklist", "blacklisted", "rip and replace", "rip-and-replace",
 			"禁止", "禁用", "停止使用", "不得使用", "停止采购", "不得采购", "禁令", "禁售", "弃用", "全面替换",
 			"不得采用", "停止购买", "清退"}},
 		{article.ActionRestriction, true, []string{
 			"export controls", "export control", "export restrictions", "export curbs", "licence requirement",
-			"license requirement", "license requirements", "出口管制", "限制使用", "限制采购", "限制出口"}},
+			"license requirement", "license requirements", "need a licence", "need a license", "require a licence",
+			"require a license", "requires a license", "requires a licence", "出口管制", "限制使用", "限制采购", "限制出口"}},
 		{article.ActionRestriction, false, []string{
 			"restrict", "restricts", "restricted", "restricting", "restriction", "restrictions", "curb",
 			"curbs", "curbed", "curbing", "限制", "管控措施", "管制措施"}},
@@ -53,7 +54,9 @@ func triggerTable() []trigger {
 			"lifted the ban", "lift the ban", "lifting the ban", "lifted its ban", "lifted a ban", "lifts the ban",
 			"lifted restrictions", "lift restrictions", "lifted sanctions", "lift sanctions", "eased restrictions",
 			"removed from the entity list", "removed from the unreliable entity list", "removed from the list",
-			"解除禁令", "解除限制", "解除制裁", "移出", "取消限制", "恢复采购"}},
+			"解除禁令", "解除限制", "解除制裁", "解除", "移出", "取消限制", "恢复采购"}},
+		// Phrases that contain a trigger word but name no measure; being longer, they hide it.
+		{"", false, []string{"限制性条件", "restricted stock", "restricted shares", "without restriction", "without restrictions"}},
 	}
 }
 
@@ -64,6 +67,7 @@ const (
 	cueNegation         // denied, not, 否认
 	cueFuture           // tense: will, plans, 将 (for dates without a year)
 	cueReference        // refers back to a measure: "the notice", "the list", 名单
+	cueDate             // words that dates are written with: month names, "last", 月; date rules run only where these or digits are
 )
 
 type cue struct {
@@ -84,15 +88,21 @@ func cueTable() []cue {
 			"antivirus", "cybersecurity", "memory", "semiconductors", "routers", "cameras", "apps",
 			"软件", "产品", "设备", "芯片", "企业", "厂商", "供应商", "公司", "服务", "网络安全", "系统"}},
 		{cueNegation, []string{
-			"denied", "deny", "denies", "not banned", "no ban", "did not ban", "has not banned", "not been banned",
+			"denied that", "denied it", "denied any", "denied reports", "denies that", "deny that", "not banned", "no ban", "did not ban", "has not banned", "not been banned",
 			"no plans to", "rejected reports", "rumour", "rumor", "否认", "并未", "不实", "谣言", "没有禁止"}},
 		{cueFuture, []string{
-			"will", "plans to", "planned", "preparing", "upcoming", "expected to", "scheduled", "due to", "next",
+			"will", "would", "plans to", "planned", "preparing", "upcoming", "expected to", "scheduled", "due to", "next",
 			"将", "拟", "计划", "预计", "即将"}},
 		{cueReference, []string{
 			"the notice", "the list", "the order", "the directive", "the instruction", "the measure", "the measures",
 			"the ban", "the decision", "the guidance", "the rule", "affected vendors", "affected companies",
-			"affected firms", "named in", "on the list", "targeted", "该通知", "通知", "名单", "清单", "该公告", "措施", "涉及"}},
+			"affected firms", "named in", "on the list", "targeted", "该通知", "通知", "名单", "清单", "该公告", "涉及"}},
+		{cueDate, []string{
+			"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+			"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+			"last", "this", "earlier", "later", "yesterday", "today", "recent", "ago",
+			"年", "月", "日", "上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
+			"昨天", "昨日", "今天", "日前", "近日"}},
 	}
 }
 
@@ -115,6 +125,7 @@ type sentenceFacts struct {
 	object   bool
 	negation bool
 	future   bool
+	dated    bool // holds a digit or a date word
 	refers   bool
 	vendors  []vendorMention
 	score    float64
@@ -269,7 +280,7 @@ func isBeneficiary(nt normText, sent span, m mention) bool {
 	for _, s := range []string{"in favour of", "in favor of", "alternatives such as", "alternatives from", "alternatives like",
 		"domestic rivals", "domestic vendors", "domestic suppliers", "domestic firms", "domestic alternatives",
 		"local rivals", "local vendors", "local suppliers", "replaced with", "replace them with", "switch to", "switched to",
-		"国产", "替代", "本土厂商", "转而"} {
+		"suppliers such as", "suppliers including", "parts from", "chips from", "国产", "替代", "本土厂商", "转而"} {
 		if strings.Contains(before, s) {
 			return true
 		}

@@ -27,8 +27,22 @@ func newCandRules() *candRules {
 	}
 }
 
-// find returns organisation names that g does not know, each once, in text order.
-func (r *candRules) find(g *Gazetteer, src string) []string {
+// find returns organisation names that g does not know, each once, in the order of the patterns.
+// The patterns run only on the sentences that hold their key words.
+func (r *candRules) find(g *Gazetteer, src string, sents []span) []string {
+	matches := func(re *regexp.Regexp, keys ...string) [][]string {
+		var out [][]string
+		for _, s := range sents {
+			text := src[s.start:s.end]
+			for _, k := range keys {
+				if strings.Contains(text, k) {
+					out = append(out, re.FindAllStringSubmatch(text, -1)...)
+					break
+				}
+			}
+		}
+		return out
+	}
 	var out []string
 	consider := func(name string) {
 		name = strings.TrimSpace(strings.TrimRight(name, ",;:"))
@@ -41,19 +55,19 @@ func (r *candRules) find(g *Gazetteer, src string) []string {
 		}
 		out = append(out, name)
 	}
-	for _, m := range r.suffix.FindAllStringSubmatch(src, -1) {
+	for _, m := range matches(r.suffix, "Inc", "Corp", "Ltd", "Limited", "LLC", "GmbH", "AG", "plc", "PLC", "S.A.", "N.V.", "Co.") {
 		consider(strings.TrimSuffix(m[0][:len(m[0])-trailingNonWord(m[0])], ","))
 	}
-	for _, m := range r.owned.FindAllStringSubmatch(src, -1) {
+	for _, m := range matches(r.owned, "-owned", "-backed", "-controlled") {
 		consider(m[1])
 		consider(m[2])
 	}
-	for _, m := range r.including.FindAllStringSubmatch(src, -1) {
+	for _, m := range matches(r.including, "includ", "such as") {
 		for _, it := range r.item.FindAllString(m[1], -1) {
 			consider(it)
 		}
 	}
-	for _, m := range r.zh.FindAllStringSubmatch(src, -1) {
+	for _, m := range matches(r.zh, "公司", "集团") {
 		name := m[1]
 		consider(name[issuerStart(name):])
 	}

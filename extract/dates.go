@@ -18,6 +18,7 @@ type dateRules struct {
 }
 
 type dateRule struct {
+	need []string // the rule runs only on windows holding one of these
 	re   *regexp.Regexp
 	conv func(m []string, ctx dateContext) (date string, precision string, ok bool)
 }
@@ -32,33 +33,43 @@ const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 func newDateRules() *dateRules {
 	r := &dateRules{}
+	var need []string
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
-		r.rules = append(r.rules, dateRule{re: regexp.MustCompile(expr), conv: conv})
+		r.rules = append(r.rules, dateRule{need: need, re: regexp.MustCompile(expr), conv: conv})
 	}
+	months := []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 	// Absolute, day precision.
+	need = []string{"-"}
 	add(`(?:^|[^\d])((\d{4})-(\d{1,2})-(\d{1,2}))(?:[^\d]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
+	need = []string{"/", "."}
 	add(`(?:^|[^\d])((\d{4})[/.](\d{1,2})[/.](\d{1,2}))(?:[^\d.]|\.\D|\.$|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
+	need = []string{"年"}
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
+	need = months
 	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[2]), m[3])
 	})
+	need = months
 	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[3]), m[2])
 	})
 	// Absolute, month precision.
+	need = []string{"年"}
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[2], m[3])
 	})
+	need = months
 	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[3], monthNum(m[2]))
 	})
 	// Relative to the publication date, Chinese: 今年4月, 去年10月, 4月21日, 4月.
+	need = []string{"年"}
 	add(`((今年|去年|明年|前年)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
@@ -69,6 +80,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), m[3])
 	})
+	need = []string{"月"}
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
 		y, ok := yearFor(ctx, mon)
@@ -81,6 +93,7 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), m[2])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
+	need = months
 	add(`\b((last|next|this) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
@@ -99,6 +112,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
+	need = months
 	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon)
@@ -107,6 +121,7 @@ func newDateRules() *dateRules {
 		}
 		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
 	})
+	need = months
 	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon)
@@ -116,12 +131,15 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
 	// Relative periods.
+	need = []string{"last", "this", "next", "earlier", "later", "ago", "yesterday", "today"}
 	add(`\b((?:last|this|next) (?:month|year)|earlier this (?:month|year)|later this (?:month|year)|a year ago|yesterday|today)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return relative(ctx, strings.TrimPrefix(strings.TrimPrefix(m[1], "earlier "), "later "))
 	})
+	need = []string{"recent", "week"}
 	add(`\b(in recent days|in recent weeks|earlier this week|this week|last week)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return recent(ctx)
 	})
+	need = []string{"月", "年", "昨", "今天", "日前", "近日"}
 	add(`(上个?月|本月|这个月|下个?月|去年|今年|明年|前年|昨天|昨日|今天|日前|近日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		switch m[1] {
 		case "上月", "上个月":
@@ -146,56 +164,37 @@ func newDateRules() *dateRules {
 		return recent(ctx)
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
+	need = []string{"年"}
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
+	need = []string{"0", "1", "2"}
 	add(`\b(?:in|since|by|during|until|from|of|early|late|mid|mid-|before|after|through|fiscal|end of|start of|beginning of) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
 	return r
 }
 
-// find returns the dates in nt, each once, in text order. sentenceFuture reports whether the
-// sentence around a normalised offset speaks of the future.
-func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
-	type found struct {
-		start, end int
-		dm         article.DateMention
-	}
-	var all []found
-	taken := func(s, e int) bool {
-		for _, f := range all {
-			if s < f.end && f.start < e {
-				return true
-			}
-		}
-		return false
-	}
+// find returns the dates in the windows of nt, each once, in text order. sentenceFuture reports
+// whether the sentence around a normalised offset speaks of the future.
+func (r *dateRules) find(nt normText, windows []span, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
+	var all []foundDate
 	for _, rule := range r.rules {
-		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s, -1) {
-			s, e := loc[2], loc[3] // group 1 is the date as written
-			if s < 0 || taken(s, e) {
+		for _, w := range windows {
+			if !containsAny(nt.s[w.start:w.end], rule.need) {
 				continue
 			}
-			m := make([]string, len(loc)/2)
-			for i := range m {
-				if loc[2*i] >= 0 {
-					m[i] = nt.s[loc[2*i]:loc[2*i+1]]
+			for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[w.start:w.end], -1) {
+				for i := range loc {
+					if loc[i] >= 0 {
+						loc[i] += w.start
+					}
 				}
+				all = addDate(all, rule, loc, nt, src, pub, sentenceFuture)
 			}
-			ctx := dateContext{pub: pub}
-			if !pub.IsZero() && sentenceFuture != nil {
-				ctx.future = sentenceFuture(s)
-			}
-			d, p, ok := rule.conv(m, ctx)
-			if !ok {
-				continue
-			}
-			text := strings.TrimSpace(src[nt.off[s]:nt.off[e]])
-			all = append(all, found{s, e, article.DateMention{Text: text, Date: d, Precision: p}})
 		}
 	}
-	slices.SortFunc(all, func(a, b found) int { return a.start - b.start })
+	slices.SortFunc(all, func(a, b foundDate) int { return a.start - b.start })
 	var out []article.DateMention
 	seen := map[string]bool{}
 	for _, f := range all {
@@ -207,6 +206,40 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 		out = append(out, f.dm)
 	}
 	return out
+}
+
+type foundDate struct {
+	start, end int
+	dm         article.DateMention
+}
+
+// addDate converts one match and appends it, unless it overlaps a date found by an earlier rule.
+func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []foundDate {
+	s, e := loc[2], loc[3] // group 1 is the date as written
+	if s < 0 {
+		return all
+	}
+	for _, f := range all {
+		if s < f.end && f.start < e {
+			return all
+		}
+	}
+	m := make([]string, len(loc)/2)
+	for i := range m {
+		if loc[2*i] >= 0 {
+			m[i] = nt.s[loc[2*i]:loc[2*i+1]]
+		}
+	}
+	ctx := dateContext{pub: pub}
+	if !pub.IsZero() && sentenceFuture != nil {
+		ctx.future = sentenceFuture(s)
+	}
+	d, p, ok := rule.conv(m, ctx)
+	if !ok {
+		return all
+	}
+	text := strings.TrimSpace(src[nt.off[s]:nt.off[e]])
+	return append(all, foundDate{s, e, article.DateMention{Text: text, Date: d, Precision: p}})
 }
 
 func ymd(y, m, d string) (string, string, bool) {
@@ -305,4 +338,13 @@ func recent(ctx dateContext) (string, string, bool) {
 		return "", "", false
 	}
 	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -46,10 +46,14 @@ func (r *docRules) find(nt normText, src string) []string {
 			all = append(all, found{s, strings.TrimSpace(src[nt.off[s]:nt.off[e]])})
 		}
 	}
-	add(r.notice, true)
-	add(r.order, true)
-	add(r.bracket, true)
-	add(r.fr, false)
+	if strings.Contains(nt.s, "号") {
+		add(r.notice, true)
+		add(r.order, true)
+		add(r.bracket, true)
+	}
+	if strings.Contains(nt.s, "fr ") {
+		add(r.fr, false)
+	}
 	slices.SortFunc(all, func(a, b found) int { return a.start - b.start })
 	var out []string
 	for _, f := range all {
