@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // docRules find official document numbers, matched on normalised text: 〔2025〕1号 with its
@@ -25,6 +26,10 @@ func newDocRules() *docRules {
 	}
 }
 
+// docWindow bounds how far before its 号 a document number with its issuer's name can start:
+// 24 ideographs of issuer (3 bytes each) and the number itself.
+const docWindow = 24*3 + 40
+
 // find returns the document numbers in nt as written in src, each once, in text order.
 func (r *docRules) find(nt normText, src string) []string {
 	type found struct {
@@ -32,27 +37,39 @@ func (r *docRules) find(nt normText, src string) []string {
 		text  string
 	}
 	var all []found
-	add := func(re *regexp.Regexp, withPrefix bool) {
-		for _, loc := range re.FindAllStringSubmatchIndex(nt.s, -1) {
-			s, e := loc[0], loc[1]
+	add := func(re *regexp.Regexp, text string, base int, withPrefix bool) {
+		for _, loc := range re.FindAllStringSubmatchIndex(text, -1) {
+			s, e := base+loc[0], base+loc[1]
 			if withPrefix {
-				s = loc[2] + issuerStart(nt.s[loc[2]:loc[3]])
+				s = base + loc[2] + issuerStart(text[loc[2]:loc[3]])
 			}
-			for _, f := range all {
-				if f.start == s {
-					return
-				}
+			if slices.ContainsFunc(all, func(f found) bool { return f.start == s }) {
+				continue
 			}
 			all = append(all, found{s, strings.TrimSpace(src[nt.off[s]:nt.off[e]])})
 		}
 	}
-	if strings.Contains(nt.s, "号") {
-		add(r.notice, true)
-		add(r.order, true)
-		add(r.bracket, true)
+	// The Chinese patterns all end in 号 and reach at most docWindow bytes before it, so they run
+	// on a window before each 号 rather than over the whole text: the optional issuer prefix makes
+	// an unanchored scan try every position.
+	for from := 0; ; {
+		i := strings.Index(nt.s[from:], "号")
+		if i < 0 {
+			break
+		}
+		end := from + i + len("号")
+		start := max(0, end-docWindow)
+		for start < end && !utf8.RuneStart(nt.s[start]) {
+			start++
+		}
+		w := nt.s[start:end]
+		add(r.notice, w, start, true)
+		add(r.order, w, start, true)
+		add(r.bracket, w, start, true)
+		from = end
 	}
 	if strings.Contains(nt.s, "fr ") {
-		add(r.fr, false)
+		add(r.fr, nt.s, 0, false)
 	}
 	slices.SortFunc(all, func(a, b found) int { return a.start - b.start })
 	var out []string
