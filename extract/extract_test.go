@@ -178,6 +178,8 @@ func TestAmbiguity(t *testing.T) {
 		{"Intel the company", "Intel said its chips were not affected.", []string{"Intel"}},
 		{"Palo Alto the city", "The startup moved its office to Palo Alto, California, last year.", nil},
 		{"Palo Alto short for the vendor", "Palo Alto Networks sells firewalls. Palo Alto said revenue rose.", []string{"Palo Alto Networks"}},
+		{"RTX the graphics card", "Regulators told firms to stop buying Nvidia's RTX Pro 6000D chips.", []string{"Nvidia"}},
+		{"RTX the defence company", "Raytheon maker RTX said the sanctions would not hurt sales.", []string{"RTX Corporation"}},
 		{"checkpoint", "Police set up a checkpoint; a check point on the road.", nil},
 		{"Check Point the vendor", "Check Point's website lists offices in Shanghai.", []string{"Check Point Software Technologies"}},
 		{"bare 360", "The device offers a 360 degree view and 360 photos.", nil},
