@@ -54,6 +54,9 @@ type List struct {
 	JSON       string // optional dotted path to an HTML fragment inside a JSON response
 	Next       string // optional selector for the next page's link
 	MaxPages   int    // pages to follow at most; 1 when unset
+	// PageURL is an optional URL pattern for listing pages 2 to MaxPages, with {page} standing for
+	// the page number (e.g. "https://example.org/news/index_{page}.htm"); used when Next is unset.
+	PageURL string
 }
 
 // ArticleRules are selectors that override automatic extraction on article pages.

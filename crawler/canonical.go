@@ -44,6 +44,9 @@ func Canonical(raw string, base *url.URL) (string, error) {
 		port = ""
 	}
 	host = strings.TrimSuffix(host, ".")
+	if host == "" {
+		return "", fmt.Errorf("canonical %q: no host", raw)
+	}
 	if strings.Contains(host, ":") { // IPv6
 		host = "[" + host + "]"
 	}

@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -99,9 +101,7 @@ func TestSecondCrawl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Commit(res); err != nil {
-		t.Fatal(err)
-	}
+	commit(t, c, store, res)
 	s.reset()
 
 	res, err = c.Crawl(context.Background(), src)
@@ -134,21 +134,125 @@ func TestSecondCrawl(t *testing.T) {
 		t.Errorf("third crawl: %d articles, %d skipped, ban fetched %d, walled fetched %d; want 1, 2, 0, 0",
 			len(res.Articles), res.Skipped, s.hits("/world/ban.html"), s.hits("/walled.html"))
 	}
-	if err := c.Commit(res); err != nil {
-		t.Fatal(err)
-	}
+	commit(t, c, store, res)
 
-	// Two hours later the wall is tried again (the feed changed once more).
+	// Two hours later the wall is tried again, though the feed has not changed.
 	now = now.Add(2 * time.Hour)
-	s.handle("/rss.xml", "application/rss+xml", rss(
-		rssItem("Walled story on Fortinet", s.URL+"/walled.html", "Fortinet shares fell after the ban.", "Thu, 17 Sep 2026 11:00:00 GMT"),
-		rssItem("New story", s.URL+"/new.html", "Something new about Broadcom.", "Fri, 18 Sep 2026 07:00:00 GMT"),
-	))
-	if _, err := c.Crawl(context.Background(), src); err != nil {
+	res, err = c.Crawl(context.Background(), src)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.hits("/walled.html"); got != 1 {
-		t.Errorf("walled page fetched %d times after its backoff; want 1", got)
+	if got := s.hits("/walled.html"); !res.NotModified || got != 1 || res.Partial != 1 {
+		t.Errorf("after the backoff: NotModified %v, walled page fetched %d times, %d partial; want true, 1, 1", res.NotModified, got, res.Partial)
+	}
+	commit(t, c, store, res)
+
+	// The wall comes down: the next try gets the page and the document becomes ok.
+	s.handle("/walled.html", "text/html", articlePage("Walled story on Fortinet", "2026-09-17T11:00:00Z", loremEN[1:]...))
+	now = now.Add(3 * time.Hour)
+	res, err = c.Crawl(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Articles) != 1 || res.Articles[0].Status != article.StatusOK || res.Articles[0].URL != s.URL+"/walled.html" {
+		t.Fatalf("after the wall came down: %+v; want the walled article with status ok", res.Articles)
+	}
+	commit(t, c, store, res)
+	now = now.Add(48 * time.Hour)
+	res, err = c.Crawl(context.Background(), src)
+	if err != nil || len(res.Articles) != 0 || s.hits("/walled.html") != 2 {
+		t.Errorf("once had, the page is not fetched again: %d articles, %d fetches, %v", len(res.Articles), s.hits("/walled.html"), err)
+	}
+}
+
+func TestRefetchRules(t *testing.T) {
+	s := newSite(t)
+	list := func(date string) string {
+		return `<ul class="l"><li><a href="/a.htm">Notice on the ban</a><span class="d">` + date + `</span></li></ul>`
+	}
+	s.handle("/list.htm", "text/html", list("2026-09-01"))
+	s.handle("/a.htm", "text/html", articlePage("Notice on the ban", "", loremEN...))
+	src := testSource("site", config.KindHTML, s.URL+"/list.htm")
+	src.List = config.List{Item: "ul.l li", Date: ".d"}
+	store := &MemStore{}
+	c := testCrawler(t, store)
+	crawl := func() Result {
+		t.Helper()
+		store.SetValidators(s.URL+"/list.htm", "", "") // not conditional: look at the items
+		res, err := c.Crawl(context.Background(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		commit(t, c, store, res)
+		return res
+	}
+	steps := []struct {
+		name    string
+		setup   func()
+		fetched int
+	}{
+		{"first sight", func() {}, 1},
+		{"same listing date", func() {}, 0},
+		{"listing date changed", func() { s.handle("/list.htm", "text/html", list("2026-09-05")) }, 1},
+		{"refresh", func() { c.opts.Refresh = true }, 1},
+	}
+	for _, st := range steps {
+		st.setup()
+		if res := crawl(); res.Fetched != st.fetched {
+			t.Errorf("%s: fetched %d; want %d", st.name, res.Fetched, st.fetched)
+		}
+	}
+}
+
+func TestPartialGivesUp(t *testing.T) {
+	s := newswire(t)
+	store := &MemStore{}
+	now := time.Date(2026, 9, 18, 8, 0, 0, 0, time.UTC)
+	c := testCrawler(t, store)
+	c.opts.Now = func() time.Time { return now }
+	c.opts.PartialFor = 24 * time.Hour
+	src := testSource("newswire", config.KindFeed, s.URL+"/rss.xml")
+	for range 4 {
+		res, err := c.Crawl(context.Background(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		commit(t, c, store, res)
+		now = now.Add(13 * time.Hour)
+	}
+	// Tries at 0h, 13h (backoff 1h then 2h), then 26h is past PartialFor: given up.
+	if got := s.hits("/walled.html"); got != 2 {
+		t.Errorf("walled page fetched %d times; want 2 before giving up after a day", got)
+	}
+	if ok, _ := store.Get("retry/"+article.NewID(s.URL+"/walled.html"), &retryRecord{}); ok {
+		t.Errorf("retry record kept after giving up")
+	}
+}
+
+func TestMirrorAcrossRuns(t *testing.T) {
+	s := newSite(t)
+	body := `<html><body><div class="art"><p>商务部公告2026年第61号：根据《不可靠实体清单规定》，工作机制决定将有关外国实体列入不可靠实体清单。</p></div></body></html>`
+	s.handle("/list.htm", "text/html", `<ul><li><a href="/a/notice.shtml">公告</a></li></ul>`)
+	s.handle("/a/notice.shtml", "text/html", body)
+	s.handle("/b/notice.shtml", "text/html", body)
+	src := testSource("mofcom", config.KindHTML, s.URL+"/list.htm")
+	src.List = config.List{Item: "li"}
+	src.Article = config.ArticleRules{Content: ".art"}
+	store := &MemStore{}
+	c := testCrawler(t, store)
+	res, err := c.Crawl(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, c, store, res)
+	s.handle("/list.htm", "text/html", `<ul><li><a href="/b/notice.shtml">公告（转载）</a></li></ul>`)
+	res, err = c.Crawl(context.Background(), src)
+	if err != nil || len(res.Articles) != 1 {
+		t.Fatalf("second run: %d articles, %v", len(res.Articles), err)
+	}
+	a := res.Articles[0]
+	if a.ID != article.NewID(s.URL+"/a/notice.shtml") || a.URL != s.URL+"/a/notice.shtml" || len(a.AltURLs) != 1 || a.AltURLs[0] != s.URL+"/b/notice.shtml" {
+		t.Errorf("mirror found later = id %s url %s alt %v; want the first document with the new URL as alternative", a.ID, a.URL, a.AltURLs)
 	}
 }
 
@@ -180,18 +284,12 @@ func TestCrawlHTMLJSONWithCookie(t *testing.T) {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	c := testCrawler(t, nil)
 	ctx := context.Background()
-	col := testSource("miit-column", config.KindHTML, s.URL+"/column/index.html")
-	col.List = config.List{Item: "#list li"}
-	col.FetchArticles = false
-	if _, err := c.Crawl(ctx, col); err != nil {
-		t.Fatal(err)
-	}
-	// The API is another source in the real config; here the same source name shares the jar.
-	src := testSource("miit-column", config.KindHTML, s.URL+"/api/unit")
+	src := testSource("miit", config.KindHTML, s.URL+"/api/unit")
 	src.Timezone = sh
 	src.Lang = "zh"
 	src.List = config.List{Item: "li.cf", Link: "a.fl", Title: "a@title", Date: ".fr", JSON: "data.html"}
 	src.Article = config.ArticleRules{Content: ".ccontent", Date: "#con_time"}
+	src.Headers = map[string]string{"Referer": s.URL + "/column/index.html"}
 	res, err := c.Crawl(ctx, src)
 	if err != nil {
 		t.Fatalf("Crawl: %v", err)
@@ -210,6 +308,107 @@ func TestCrawlHTMLJSONWithCookie(t *testing.T) {
 	items, err := c.List(ctx, src)
 	if err != nil || len(items) != 2 || items[1].Published.Format("2006-01-02") != "2026-09-18" {
 		t.Errorf("List = %v, %v; want 2 items dated from the listing", items, err)
+	}
+	if n := s.hits("/column/index.html"); n != 1 {
+		t.Errorf("column page visited %d times; want 1 (once per source, for its cookie)", n)
+	}
+}
+
+func TestCookieChallenge(t *testing.T) {
+	s := newSite(t)
+	s.handleFunc("/list.htm", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie("__jsl_clearance"); err != nil || c.Value != "ok" {
+			http.SetCookie(w, &http.Cookie{Name: "__jsl_clearance", Value: "ok", Path: "/"})
+			w.WriteHeader(521)
+			return
+		}
+		fmt.Fprint(w, `<ul class="list"><li><a href="/a.htm">Notice</a></li></ul>`)
+	})
+	src := testSource("samr", config.KindHTML, s.URL+"/list.htm")
+	src.List = config.List{Item: "ul.list li"}
+	src.FetchArticles = false
+	src.Retries = 0
+	res, err := testCrawler(t, nil).Crawl(context.Background(), src)
+	if err != nil || res.Listed != 1 {
+		t.Fatalf("Crawl = %d items, %v; want the listing after answering the cookie challenge", res.Listed, err)
+	}
+	if n := s.hits("/list.htm"); n != 2 {
+		t.Errorf("%d listing requests; want 2", n)
+	}
+}
+
+func TestPagination(t *testing.T) {
+	s := newSite(t)
+	page := func(n int, next string) string {
+		b := `<div id="list"><ul>`
+		for i := 1; i <= 2; i++ {
+			b += fmt.Sprintf(`<li><a href="/art/%d-%d.htm">Item %d-%d</a></li>`, n, i, n, i)
+		}
+		b += `</ul></div>`
+		if next != "" {
+			b += `<div class="pager"><a class="next" href="` + next + `">下一页</a></div>`
+		}
+		return b
+	}
+	s.handle("/news/index.htm", "text/html", page(1, "index_2.htm"))
+	s.handle("/news/index_2.htm", "text/html", page(2, "index_3.htm"))
+	s.handle("/news/index_3.htm", "text/html", page(3, "index_4.htm"))
+	s.handle("/news/index_4.htm", "text/html", page(4, ""))
+	c := testCrawler(t, nil)
+	cases := []struct {
+		name string
+		list config.List
+		want int
+	}{
+		{"next selector", config.List{Item: "#list li", Next: "a.next", MaxPages: 3}, 6},
+		{"page-number pattern", config.List{Item: "#list li", PageURL: "index_{page}.htm", MaxPages: 4}, 8},
+		{"one page by default", config.List{Item: "#list li", Next: "a.next"}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := testSource("paged", config.KindHTML, s.URL+"/news/index.htm")
+			src.List = tc.list
+			items, err := c.List(context.Background(), src)
+			if err != nil || len(items) != tc.want {
+				t.Errorf("List = %d items, %v; want %d", len(items), err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSitemap(t *testing.T) {
+	s := newSite(t)
+	s.handle("/sitemap-index.xml", "application/xml", `<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>`+s.URL+`/news.xml.gz</loc><lastmod>2026-09-18</lastmod></sitemap>
+<sitemap><loc>`+s.URL+`/old.xml</loc><lastmod>2026-01-01</lastmod></sitemap>
+</sitemapindex>`)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	fmt.Fprint(zw, `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>`+s.URL+`/world/ban.html?utm_campaign=x</loc><news:news><news:publication>
+<news:name>Test Wire</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2026-09-17T10:00:00Z</news:publication_date>
+<news:title>China tells firms to stop using US cybersecurity software</news:title></news:news></url>
+</urlset>`)
+	zw.Close()
+	s.handleFunc("/news.xml.gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/gzip")
+		w.Write(gz.Bytes())
+	})
+	s.handle("/old.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/old/page.html</loc><lastmod>2026-01-01</lastmod></url></urlset>`)
+	items, err := testCrawler(t, nil).List(context.Background(), testSource("wire-sitemap", config.KindSitemap, s.URL+"/sitemap-index.xml"))
+	if err != nil || len(items) != 2 {
+		t.Fatalf("List = %v, %v; want 2 items", items, err)
+	}
+	first := items[0]
+	if first.URL != s.URL+"/world/ban.html" || first.Title != "China tells firms to stop using US cybersecurity software" ||
+		!first.Published.Equal(time.Date(2026, 9, 17, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("news item = %+v; want canonical URL, news title and date", first)
+	}
+	if items[1].URL != s.URL+"/old/page.html" {
+		t.Errorf("second item %q; want the relative loc resolved", items[1].URL)
 	}
 }
 
@@ -293,8 +492,12 @@ func TestLayoutChanged(t *testing.T) {
 	if !errors.Is(err, ErrLayoutChanged) {
 		t.Fatalf("crawl after the redesign: error %v; want ErrLayoutChanged", err)
 	}
-	if h, _ := store.Health("site"); !strings.Contains(h.LastError, "the layout may have changed") || h.LastCount != 1 {
-		t.Errorf("health = %+v; want the error recorded and the last good count kept", h)
+	if !strings.Contains(err.Error(), "selectors found nothing: the layout may have changed") {
+		t.Errorf("error %q; want it to say the layout may have changed", err)
+	}
+	var rec listingRecord
+	if ok, _ := store.Get("listing/site", &rec); !ok || rec.Count != 1 {
+		t.Errorf("listing record = %+v, %v; want the last good count kept", rec, ok)
 	}
 }
 
@@ -317,5 +520,16 @@ func TestMirroredNotice(t *testing.T) {
 	a := res.Articles[0]
 	if a.URL != s.URL+"/a/notice.shtml" || len(a.AltURLs) != 1 || a.AltURLs[0] != s.URL+"/b/notice.shtml" {
 		t.Errorf("URL %q AltURLs %v; want the first URL with the second as alternative", a.URL, a.AltURLs)
+	}
+}
+
+// commit does what the indexer does after indexing a Result.
+func commit(t *testing.T, c *Crawler, store *MemStore, res Result) {
+	t.Helper()
+	if err := store.MarkSeen(res.Seen...); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Commit(res); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -30,11 +30,13 @@ var ErrLayoutChanged = errors.New("selectors found nothing: the layout may have 
 type Options struct {
 	UserAgent string       // sent with every request; "bantrack/1.0" when empty
 	Logger    *slog.Logger // nil discards logs
-	// Store remembers validators, seen documents, partial pages and source health between runs.
+	// Store remembers validators, seen documents, partial pages and listing counts between runs.
 	// It may be nil: then nothing is conditional and nothing is remembered.
-	Store  Store
-	Now    func() time.Time // nil: time.Now
-	Client *http.Client     // nil: one built by New; each source gets a copy with its own cookie jar
+	Store Store
+	Now   func() time.Time // nil: time.Now
+	// Client is the shared client; nil: one built by New. Each source uses a copy with its own
+	// cookie jar and its own CheckRedirect (at most 10 redirects, to allowed hosts only).
+	Client *http.Client
 
 	Refresh      bool // fetch articles again even when already seen with the same listing date
 	IgnoreRobots bool // do not fetch or obey robots.txt (benchmarks only; sources use robots: false)
@@ -47,6 +49,9 @@ type Options struct {
 	PartialRetry    time.Duration // first wait before a partial page is tried again; 1h when 0
 	PartialFor      time.Duration // partial pages are retried this long after the first failure; 7 days when 0
 	MaxItems        int           // items taken from one listing at most, newest first for sitemaps; 100 when 0
+	Workers         int           // article pages of one source fetched and read at once; 2 when 0
+
+	Stats *Stats // when set, article fetch and page reading times are added to it (benchmarks)
 }
 
 // Crawler fetches sources. It is safe for concurrent use: sources may be crawled in parallel and
@@ -87,6 +92,9 @@ func New(opts Options) *Crawler {
 	}
 	if opts.MaxItems <= 0 {
 		opts.MaxItems = 100
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 2
 	}
 	log := opts.Logger
 	if log == nil {
@@ -130,6 +138,7 @@ type session struct {
 	loc      *time.Location
 	client   *http.Client
 	requests atomic.Int64
+	warmed   atomic.Bool // the Referer page was visited for its cookies
 }
 
 func (s *session) maxBody() int64 {
@@ -164,7 +173,7 @@ func (c *Crawler) newSession(src config.Source) (*session, error) {
 	cl := *c.client
 	cl.Jar = jar
 	cl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
+		if len(via) > 10 { // via holds the first request and the redirects followed so far
 			return ErrTooManyHops
 		}
 		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
@@ -194,38 +203,41 @@ type Result struct {
 	Articles    []article.Article // new or changed documents, without entities
 	Listed      int               // items the listing had
 	Filtered    int               // items dropped by the source's filter
-	Skipped     int               // items already indexed with the same listing date
+	Skipped     int               // items already indexed with the same listing date, or waiting for a retry
 	Fetched     int               // article pages fetched
-	Partial     int               // articles indexed from the listing only (status partial)
-	NotModified bool              // the listing answered 304: nothing else was fetched
+	Partial     int               // article pages that could not be had (their items are indexed as partial)
+	NotModified bool              // the listing answered 304: only partial pages due a retry were fetched
 	Requests    int               // HTTP requests sent, robots.txt and retries included
 	Errors      []error           // problems with single items that did not stop the source
+	// Seen lists the documents to record as indexed once Articles are in the index: the
+	// articles, the URLs merged into them as AltURLs and items dropped after their page was read.
+	Seen []SeenDoc
 
 	pending pending // what Commit records once the articles are indexed
 }
 
 type pending struct {
-	validators []validatorMark
-	seen       []seenMark
-	retries    []retryMark
-	owners     []ownerMark
+	validators    []validatorMark
+	retries       []retryMark
+	owners        []ownerMark
+	partials      []Item // items whose page is still to be tried again
+	partialsKnown bool   // partials is the source's complete list
 }
 
 type validatorMark struct{ url, etag, lastModified string }
-type seenMark struct {
-	id     string
-	listed time.Time
-}
 type retryMark struct {
 	id    string
-	r     Retry
+	r     retryRecord
 	clear bool
 }
-type ownerMark struct{ fingerprint, id, url string }
+type ownerMark struct {
+	fingerprint string
+	owner       ownerRecord
+}
 
-// Commit records in the Store what a Crawl learnt: the listing's validators, the documents now
-// indexed, the partial pages to try again and the texts' owners. Call it after the Result's
-// articles are safely indexed, so that a failure to index means they are fetched again next time.
+// Commit records in the Store what a Crawl learnt: the listing's validators, the partial pages to
+// try again and the texts' owners. Call it after the Result's articles are indexed and its Seen
+// documents recorded, so that a failure to index means they are fetched again next time.
 func (c *Crawler) Commit(r Result) error {
 	st := c.opts.Store
 	if st == nil {
@@ -235,18 +247,22 @@ func (c *Crawler) Commit(r Result) error {
 	for _, v := range r.pending.validators {
 		errs = append(errs, st.SetValidators(v.url, v.etag, v.lastModified))
 	}
-	for _, s := range r.pending.seen {
-		errs = append(errs, st.MarkSeen(s.id, s.listed))
-	}
 	for _, m := range r.pending.retries {
 		if m.clear {
-			errs = append(errs, st.ClearRetry(m.id))
+			errs = append(errs, st.Delete("retry/"+m.id))
 		} else {
-			errs = append(errs, st.SetRetry(m.id, m.r))
+			errs = append(errs, st.Put("retry/"+m.id, m.r))
 		}
 	}
 	for _, o := range r.pending.owners {
-		errs = append(errs, st.SetTextOwner(o.fingerprint, o.id, o.url))
+		errs = append(errs, st.Put("owner/"+o.fingerprint, o.owner))
+	}
+	if r.pending.partialsKnown {
+		if len(r.pending.partials) == 0 {
+			errs = append(errs, st.Delete("partials/"+r.Source))
+		} else {
+			errs = append(errs, st.Put("partials/"+r.Source, r.pending.partials))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("commit %s: %w", r.Source, err)
@@ -279,114 +295,166 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) 
 	if err != nil {
 		return res, err
 	}
-	defer func() { res.Requests = int(s.requests.Load()) }()
-
-	prev := c.health(src.Name)
-	l, err := c.list(ctx, s, true)
+	l, err := c.list(ctx, s, !c.opts.Refresh) // a refresh reads the listing even when unchanged
 	res.Requests = int(s.requests.Load())
 	if err != nil {
-		err = fmt.Errorf("crawl %s: %w", src.Name, err)
-		c.setHealth(src.Name, prev, start, -1, err)
-		return res, err
+		return res, fmt.Errorf("crawl %s: %w", src.Name, err)
 	}
+	byText := map[string]int{} // fingerprint → index in res.Articles
+	res.pending.partialsKnown = true
 	if l.notModified {
+		// Nothing new is listed, but pages that could not be had are due another try.
 		res.NotModified = true
-		c.setHealth(src.Name, prev, start, prev.LastCount, nil)
+		var partials []Item
+		if st := c.opts.Store; st != nil {
+			if _, err := st.Get("partials/"+src.Name, &partials); err != nil {
+				res.pending.partialsKnown = false
+				c.log.Warn("read partial items", "source", src.Name, "error", err)
+			}
+		}
+		c.crawlItems(ctx, s, partials, &res, byText)
+		res.Requests = int(s.requests.Load())
 		return res, nil
 	}
 	res.Listed = len(l.items)
-	if len(l.items) == 0 && prev.LastCount > 0 {
-		err := fmt.Errorf("crawl %s: %w (found %d items on the last good run)", src.Name, ErrLayoutChanged, prev.LastCount)
-		c.setHealth(src.Name, prev, start, -1, err)
-		return res, err
+	var prev listingRecord
+	if st := c.opts.Store; st != nil {
+		if _, err := st.Get("listing/"+src.Name, &prev); err != nil {
+			c.log.Warn("read listing record", "source", src.Name, "error", err)
+		}
+	}
+	if len(l.items) == 0 && prev.Count > 0 {
+		return res, fmt.Errorf("crawl %s: %w (%d items on %s)", src.Name, ErrLayoutChanged, prev.Count, prev.At.Format(time.DateOnly))
+	}
+	if st := c.opts.Store; st != nil {
+		if err := st.Put("listing/"+src.Name, listingRecord{Count: len(l.items), At: start}); err != nil {
+			c.log.Warn("record listing", "source", src.Name, "error", err)
+		}
 	}
 	res.pending.validators = l.validators
-
-	byText := map[string]int{} // fingerprint → index in res.Articles
-	for _, it := range l.items {
-		if ctx.Err() != nil {
-			res.Errors = append(res.Errors, fmt.Errorf("crawl %s: %w", src.Name, ctx.Err()))
-			break
-		}
-		c.crawlItem(ctx, s, it, &res, byText)
-	}
-	c.setHealth(src.Name, prev, start, len(l.items), nil)
+	c.crawlItems(ctx, s, l.items, &res, byText)
 	res.Requests = int(s.requests.Load())
 	c.log.Info("source crawled", "source", src.Name, "listed", res.Listed, "fetched", res.Fetched,
 		"skipped", res.Skipped, "partial", res.Partial, "articles", len(res.Articles), "requests", res.Requests)
 	return res, nil
 }
 
-func (c *Crawler) health(name string) Health {
-	if c.opts.Store == nil {
-		return Health{}
-	}
-	h, err := c.opts.Store.Health(name)
-	if err != nil {
-		c.log.Warn("read source health", "source", name, "error", err)
-	}
-	return h
+// outcome is what became of one listing item; outcomes are prepared in parallel and applied to
+// the Result in listing order.
+type outcome struct {
+	it       Item
+	skipped  bool             // already indexed, or waiting for its retry
+	filtered bool             // dropped by the source's filter
+	fetched  bool             // the article page was fetched and read
+	partial  bool             // the page could not be had
+	art      *article.Article // to keep, nil when none
+	seen     *SeenDoc         // to record although no article is kept
+	retry    *retryMark       // retry bookkeeping to record
+	pending  bool             // the page is to be tried again: keep the item in the partial list
+	errs     []error          // problems worth reporting
 }
 
-// setHealth records a run; count < 0 keeps the previous count.
-func (c *Crawler) setHealth(name string, h Health, start time.Time, count int, runErr error) {
-	if c.opts.Store == nil {
-		return
+// crawlItems prepares the items' outcomes, up to Workers at a time, and applies them in order.
+func (c *Crawler) crawlItems(ctx context.Context, s *session, items []Item, res *Result, byText map[string]int) {
+	outs := make([]outcome, len(items))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(c.opts.Workers, len(items)) {
+		wg.Go(func() {
+			for i := range next {
+				outs[i] = c.prepare(ctx, s, items[i])
+			}
+		})
 	}
-	h.LastRun = start
-	if runErr != nil {
-		h.LastError = runErr.Error()
-		h.LastErrorAt = c.now()
-	} else {
-		h.LastError = ""
-		h.LastSuccess = c.now()
+	n := 0
+	for i := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+		n++
 	}
-	if count >= 0 {
-		h.LastCount = count
+	close(next)
+	wg.Wait()
+	if n < len(items) {
+		res.Errors = append(res.Errors, fmt.Errorf("crawl %s: %w (%d items left)", s.src.Name, ctx.Err(), len(items)-n))
 	}
-	if err := c.opts.Store.SetHealth(name, h); err != nil {
-		c.log.Warn("record source health", "source", name, "error", err)
+	for _, o := range outs[:n] {
+		c.apply(s, o, res, byText)
 	}
 }
 
-// crawlItem turns one listing item into an article in res, unless it is filtered out or already
-// known.
-func (c *Crawler) crawlItem(ctx context.Context, s *session, it Item, res *Result, byText map[string]int) {
+// apply adds an outcome to the Result.
+func (c *Crawler) apply(s *session, o outcome, res *Result, byText map[string]int) {
+	res.Errors = append(res.Errors, o.errs...)
+	switch {
+	case o.skipped:
+		res.Skipped++
+	case o.filtered:
+		res.Filtered++
+	}
+	if o.fetched {
+		res.Fetched++
+	}
+	if o.partial {
+		res.Partial++
+	}
+	if o.retry != nil {
+		res.pending.retries = append(res.pending.retries, *o.retry)
+	}
+	if o.pending {
+		res.pending.partials = append(res.pending.partials, o.it)
+	}
+	if o.seen != nil {
+		res.Seen = append(res.Seen, *o.seen)
+	}
+	if o.art != nil {
+		c.keep(s, o.art, o.it, res, byText)
+	}
+}
+
+// prepare decides what to do with one listing item and does it: skip it when it is filtered out
+// or already known, else fetch and read its article page, or fall back to the listing's title and
+// summary. It touches nothing shared but the Store, which it only reads.
+func (c *Crawler) prepare(ctx context.Context, s *session, it Item) outcome {
 	src := s.src
 	now := c.now()
+	o := outcome{it: it}
 	if len(src.Filter) > 0 && (it.Title != "" || it.Summary != "") && !matchesAny(it.Title+"\n"+it.Summary, src.Filter) {
-		res.Filtered++
-		return
+		o.filtered = true
+		return o
 	}
 	id := article.NewID(it.URL)
-	var retry Retry
-	retrying := false
+	var retry retryRecord
+	retrying, indexed := false, false
 	if st := c.opts.Store; st != nil && !c.opts.Refresh {
 		listed, seen, err := st.Seen(id)
 		if err != nil {
-			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", it.URL, err))
+			o.errs = append(o.errs, fmt.Errorf("item %s: read state: %w", it.URL, err))
 		}
-		r, hasRetry, err := st.Retry(id)
+		var r retryRecord
+		hasRetry, err := st.Get("retry/"+id, &r)
 		if err != nil {
-			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", it.URL, err))
+			o.errs = append(o.errs, fmt.Errorf("item %s: read state: %w", it.URL, err))
 		}
 		switch {
 		case hasRetry && now.Sub(r.First) > c.opts.PartialFor:
-			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
-			res.Skipped++
-			return
+			o.retry = &retryMark{id: id, clear: true}
+			o.skipped = true
+			return o
 		case hasRetry && now.Before(r.Next) && listed.Equal(it.Published):
-			res.Skipped++
-			return
+			o.skipped, o.pending = true, true
+			return o
 		case hasRetry:
 			retry, retrying = r, true
+			indexed = seen && listed.Equal(it.Published)
 		case seen && listed.Equal(it.Published):
-			res.Skipped++
-			return
+			o.skipped = true
+			return o
 		}
 	}
 
-	a := article.Article{
+	a := &article.Article{
 		ID: id, URL: it.URL, Source: src.Name, Title: it.Title, Summary: it.Summary,
 		Published: it.Published, Fetched: now, Status: article.StatusOK,
 	}
@@ -395,13 +463,13 @@ func (c *Crawler) crawlItem(ctx context.Context, s *session, it Item, res *Resul
 		if a.Text == "" {
 			a.Text = it.Title
 		}
-		c.keep(s, &a, it, res, byText)
-		return
+		o.art = a
+		return o
 	}
 
 	page, fetchErr := c.fetchArticle(ctx, s, it.URL)
 	if fetchErr == nil {
-		res.Fetched++
+		o.fetched = true
 		if src.Article.Title != "" && page.Title != "" || it.Title == "" || truncated(it.Title) {
 			if page.Title != "" {
 				a.Title = page.Title
@@ -411,44 +479,44 @@ func (c *Crawler) crawlItem(ctx context.Context, s *session, it Item, res *Resul
 			a.Published = page.Published
 		}
 		a.Text = page.Text
-		if len(src.Filter) > 0 && it.Title == "" && it.Summary == "" && !matchesAny(a.Title+"\n"+a.Text, src.Filter) {
-			res.Filtered++
-			res.pending.seen = append(res.pending.seen, seenMark{id, it.Published})
-			return
-		}
 		if retrying {
-			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
+			o.retry = &retryMark{id: id, clear: true}
 		}
-		c.keep(s, &a, it, res, byText)
-		return
+		if len(src.Filter) > 0 && it.Title == "" && it.Summary == "" && !matchesAny(a.Title+"\n"+a.Text, src.Filter) {
+			o.filtered = true
+			o.seen = &SeenDoc{ID: id, URL: it.URL, Listed: it.Published, Status: string(article.StatusOK)}
+			return o
+		}
+		o.art = a
+		return o
 	}
 
 	// The page could not be had: index what the listing says, and try again later.
 	a.Status = article.StatusPartial
 	a.Text = it.Summary
-	res.Partial++
+	o.partial = true
 	if !isWall(fetchErr) {
-		res.Errors = append(res.Errors, fmt.Errorf("item %s: %w", it.URL, fetchErr))
+		o.errs = append(o.errs, fmt.Errorf("item %s: %w", it.URL, fetchErr))
 	}
 	c.log.Warn("article page not had; indexed from the listing", "source", src.Name, "url", it.URL, "error", fetchErr)
 	if hopeless(fetchErr) {
 		if retrying {
-			res.pending.retries = append(res.pending.retries, retryMark{id: id, clear: true})
+			o.retry = &retryMark{id: id, clear: true}
 		}
 	} else {
 		if !retrying {
-			retry = Retry{First: now}
+			retry = retryRecord{First: now}
 		}
 		retry.Attempts++
-		retry.Listed = it.Published
 		retry.LastErr = fetchErr.Error()
 		retry.Next = now.Add(min(c.opts.PartialRetry<<(retry.Attempts-1), 24*time.Hour))
-		res.pending.retries = append(res.pending.retries, retryMark{id: id, r: retry})
+		o.retry = &retryMark{id: id, r: retry}
+		o.pending = true
 	}
-	if a.Title == "" && a.Text == "" {
-		return // nothing to index
+	if !indexed && (a.Title != "" || a.Text != "") {
+		o.art = a // else already indexed as partial, or nothing to index
 	}
-	c.keep(s, &a, it, res, byText)
+	return o
 }
 
 // keep adds a to res, merging it into an earlier document with the same text.
@@ -459,7 +527,7 @@ func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byT
 	default:
 		a.Lang = detectLang(a.Title + "\n" + a.Text)
 	}
-	res.pending.seen = append(res.pending.seen, seenMark{a.ID, it.Published})
+	res.Seen = append(res.Seen, SeenDoc{ID: a.ID, URL: a.URL, Listed: it.Published, Status: string(a.Status)})
 	fp := fingerprint(a.Text)
 	if fp == "" || a.Status != article.StatusOK {
 		res.Articles = append(res.Articles, *a)
@@ -474,26 +542,31 @@ func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byT
 		return
 	}
 	if st := c.opts.Store; st != nil {
-		id, u, ok, err := st.TextOwner(fp)
+		var o ownerRecord
+		ok, err := st.Get("owner/"+fp, &o)
 		if err != nil {
 			res.Errors = append(res.Errors, fmt.Errorf("item %s: read state: %w", a.URL, err))
-		} else if ok && id != a.ID {
+		} else if ok && o.ID != a.ID {
 			a.AltURLs = append(a.AltURLs, a.URL)
-			a.ID, a.URL = id, u
+			a.ID, a.URL = o.ID, o.URL
 		}
 	}
 	byText[fp] = len(res.Articles)
 	res.Articles = append(res.Articles, *a)
-	res.pending.owners = append(res.pending.owners, ownerMark{fp, a.ID, a.URL})
+	res.pending.owners = append(res.pending.owners, ownerMark{fp, ownerRecord{a.ID, a.URL}})
 }
 
 // fetchArticle fetches and reads one article page; an anti-bot page is an error.
 func (c *Crawler) fetchArticle(ctx context.Context, s *session, u string) (Page, error) {
+	start := time.Now()
 	resp, err := c.fetch(ctx, s, u, false)
+	c.opts.Stats.addFetch(start)
 	if err != nil {
 		return Page{}, err
 	}
+	start = time.Now()
 	page, err := parsePage(resp.text(), resp.URL, s.src.Article, s.loc)
+	c.opts.Stats.addParse(start)
 	if err != nil {
 		return Page{}, err
 	}
@@ -527,9 +600,12 @@ func looksLikeWall(text string) bool {
 	return false
 }
 
-// isWall says whether a fetch error is an expected wall (401, 403, 404, 410, 451, anti-bot) rather
-// than a fault worth reporting.
+// isWall says whether a fetch error is an expected wall (401, 403, 404, 410, 451, anti-bot, a
+// robots.txt rule, a link to a host not allowed) rather than a fault worth reporting.
 func isWall(err error) bool {
+	if errors.Is(err, ErrRobots) || errors.Is(err, ErrHostNotAllowed) {
+		return true
+	}
 	var se *StatusError
 	if errors.As(err, &se) {
 		switch se.Code {
@@ -542,7 +618,7 @@ func isWall(err error) bool {
 
 // hopeless says whether trying the page again later cannot help.
 func hopeless(err error) bool {
-	return errors.Is(err, ErrHostNotAllowed) || errors.Is(err, ErrScheme) || errors.Is(err, ErrRobots)
+	return errors.Is(err, ErrHostNotAllowed) || errors.Is(err, ErrScheme)
 }
 
 // truncated says whether a listing title was cut short, so the page's own title is better.

@@ -16,7 +16,7 @@ import (
 
 var (
 	evalDir = flag.String("eval", "", "article-extraction-benchmark folder: run ParsePage over its pages")
-	evalOut = flag.String("eval-out", "extraction-predictions.json", "where -eval writes its predictions")
+	evalOut = flag.String("eval-out", filepath.Join(os.TempDir(), "extraction-predictions.json"), "where -eval writes its predictions")
 )
 
 // TestExtractionBenchmark writes ParsePage's main text for every page of the benchmark as

@@ -32,6 +32,8 @@ type StatusError struct {
 	Code       int
 	URL        string
 	RetryAfter time.Duration // from a Retry-After header, 0 when absent
+
+	setCookie bool // the answer set a cookie: it may be a challenge worth answering once
 }
 
 func (e *StatusError) Error() string {
@@ -98,10 +100,18 @@ func (c *Crawler) fetch(ctx context.Context, s *session, rawURL string, conditio
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	retries := max(s.src.Retries, 0)
+	challenged := false
 	for attempt := 0; ; attempt++ {
 		resp, err := c.attempt(ctx, s, u, conditional)
 		if err == nil {
 			return resp, nil
+		}
+		var se *StatusError
+		if errors.As(err, &se) && se.setCookie && !challenged && ctx.Err() == nil {
+			// A cookie challenge (412, 521, 403 with Set-Cookie): answer once with the cookie.
+			challenged = true
+			attempt--
+			continue
 		}
 		if attempt >= retries || ctx.Err() != nil || !retryable(err) {
 			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
@@ -172,7 +182,11 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, &StatusError{Code: resp.StatusCode, URL: u.String(), RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now())}
+		return nil, &StatusError{
+			Code: resp.StatusCode, URL: u.String(),
+			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now()),
+			setCookie:  len(resp.Cookies()) > 0 && s.client.Jar != nil,
+		}
 	}
 	limit := s.maxBody()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/cascadia"
+
 	"github.com/bantrack/bantrack/config"
 )
 
@@ -143,4 +145,22 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+func mustURLF(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// splitOK reports whether a content selector parses, so that fuzzing skips invalid ones.
+func splitOK(sel string) (string, string, error) {
+	css, attr := config.SplitSelector(sel)
+	if css == "" {
+		return css, attr, nil
+	}
+	_, err := cascadia.Compile(css)
+	return css, attr, err
 }

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
@@ -50,6 +52,10 @@ func (c *Crawler) list(ctx context.Context, s *session, conditional bool) (listi
 // fetchListing fetches a listing URL, conditionally when asked, and notes its new validators.
 func (c *Crawler) fetchListing(ctx context.Context, s *session, u string, conditional bool, l *listing) (*response, error) {
 	resp, err := c.fetch(ctx, s, u, conditional && c.opts.Store != nil)
+	var se *StatusError
+	if errors.As(err, &se) && se.Code >= 400 && c.warmUp(ctx, s) {
+		resp, err = c.fetch(ctx, s, u, conditional && c.opts.Store != nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +102,9 @@ func (c *Crawler) listFeed(ctx context.Context, s *session, conditional bool) (l
 		}
 		switch {
 		case fi.PublishedParsed != nil:
-			it.Published = *fi.PublishedParsed
+			it.Published = feedDate(fi.Published, *fi.PublishedParsed, s.loc)
 		case fi.UpdatedParsed != nil:
-			it.Published = *fi.UpdatedParsed
+			it.Published = feedDate(fi.Updated, *fi.UpdatedParsed, s.loc)
 		}
 		l.items = append(l.items, it)
 	}
@@ -229,6 +235,9 @@ func (c *Crawler) htmlItems(s *session, doc *goquery.Document, base *url.URL) []
 			return
 		}
 		u, err := Canonical(href, base)
+		if err == nil && !c.allowed(s, u) {
+			err = ErrHostNotAllowed
+		}
 		if err != nil {
 			c.log.Debug("listing item skipped", "source", s.src.Name, "link", href, "error", err)
 			return
@@ -255,10 +264,18 @@ func (c *Crawler) htmlItems(s *session, doc *goquery.Document, base *url.URL) []
 	return items
 }
 
-// nextPage finds the URL of listing page n: the list.next link, else nothing.
+// nextPage finds the URL of listing page n: the list.next link, else list.page_url with the
+// page number, else nothing.
 func nextPage(doc *goquery.Document, base *url.URL, lst config.List, n int) string {
 	if lst.Next == "" {
-		return ""
+		if lst.PageURL == "" {
+			return ""
+		}
+		u, err := Canonical(strings.ReplaceAll(lst.PageURL, "{page}", strconv.Itoa(n)), base)
+		if err != nil {
+			return ""
+		}
+		return u
 	}
 	css, attr := config.SplitSelector(lst.Next)
 	if attr == "" {
@@ -346,7 +363,7 @@ func (c *Crawler) listSitemap(ctx context.Context, s *session, conditional bool)
 		}
 		for _, e := range doc.URLs {
 			cu, err := Canonical(e.Loc, base)
-			if err != nil {
+			if err != nil || !c.allowed(s, cu) {
 				continue
 			}
 			it := Item{URL: cu, Title: collapse(e.News.Title)}
@@ -368,4 +385,49 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// warmUp visits the page named by a source's Referer header, once per session, after its listing
+// was refused: sites that set a cookie on the column page and want it back from their API then
+// get it. It reports whether the page was visited, so that the listing is worth asking again.
+func (c *Crawler) warmUp(ctx context.Context, s *session) bool {
+	if !s.warmed.CompareAndSwap(false, true) {
+		return false
+	}
+	ref := ""
+	for k, v := range s.src.Headers {
+		if strings.EqualFold(k, "Referer") {
+			ref = v
+		}
+	}
+	if ref == "" {
+		return false
+	}
+	ru, err := url.Parse(ref)
+	if err != nil || !hostAllowed(ru, s.home, s.src.AllowHosts) {
+		return false
+	}
+	if _, err := c.fetch(ctx, s, ref, false); err != nil {
+		c.log.Debug("referer page not had", "source", s.src.Name, "url", ref, "error", err)
+		return false
+	}
+	return true
+}
+
+// allowed says whether a listed link leads to a host the source may fetch. Listing pages and
+// sitemaps drop other links (navigation, partners); feeds keep them, as partial items.
+func (c *Crawler) allowed(s *session, link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && hostAllowed(u, s.home, s.src.AllowHosts)
+}
+
+var zoneSuffix = regexp.MustCompile(`(?i)(z|[+-]\d{2}:?\d{2}|\b[a-z]{2,5}t|\bz)\s*$`)
+
+// feedDate reads a feed date printed without a zone in the source's timezone; gofeed reads it as
+// UTC.
+func feedDate(raw string, parsed time.Time, loc *time.Location) time.Time {
+	if loc == nil || loc == time.UTC || zoneSuffix.MatchString(strings.TrimSpace(raw)) {
+		return parsed
+	}
+	return time.Date(parsed.Year(), parsed.Month(), parsed.Day(), parsed.Hour(), parsed.Minute(), parsed.Second(), 0, loc)
 }

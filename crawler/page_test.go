@@ -139,6 +139,22 @@ func TestParsePage(t *testing.T) {
 			t.Errorf("Title = %q", p.Title)
 		}
 	})
+	for _, tc := range []struct{ name, head, body string }{
+		{"json-ld", `<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"x","datePublished":"2026-09-14T06:30:00+00:00"}</script>`, ""},
+		{"time element", "", `<time datetime="2026-09-14T06:30:00Z">14 September</time>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := strings.Replace(articlePage("Chip curbs widen", "", loremEN...), "</head>", tc.head+"</head>", 1)
+			page = strings.Replace(page, "<h1>", tc.body+"<h1>", 1)
+			p, err := ParsePage([]byte(page), "https://wire.example/b", config.ArticleRules{}, sh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Published.UTC().Format(time.DateOnly); got != "2026-09-14" {
+				t.Errorf("Published = %v; want 2026-09-14", p.Published)
+			}
+		})
+	}
 	t.Run("date line", func(t *testing.T) {
 		page := `<html><body><div class="info">发布时间：2026-09-15 来源：商务部</div><div class="art"><p>商务部新闻发言人就不可靠实体清单工作机制有关决定答记者问，表示将依法处理有关外国实体。</p></div></body></html>`
 		p, err := ParsePage([]byte(page), "http://www.mofcom.gov.cn/a.shtml", config.ArticleRules{Content: ".art"}, sh)

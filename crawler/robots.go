@@ -12,14 +12,18 @@ import (
 	"github.com/temoto/robotstxt"
 )
 
-// robotsTTL is how long a robots.txt is trusted before it is fetched again.
-const robotsTTL = 12 * time.Hour
+// How long a robots.txt answer is trusted before it is fetched again: a real answer, and a
+// failure (network error or 5xx, which disallows everything meanwhile).
+const (
+	robotsTTL       = 12 * time.Hour
+	robotsFailedTTL = 10 * time.Minute
+)
 
 // robotsSlot holds one host's robots.txt; its lock makes concurrent lookups wait for one fetch.
 type robotsSlot struct {
 	mu      sync.Mutex
 	data    *robotstxt.RobotsData // nil: allow everything
-	fetched time.Time
+	expires time.Time
 }
 
 // checkRobots returns ErrRobots when the host's robots.txt disallows u for our user agent.
@@ -59,19 +63,20 @@ func (c *Crawler) robots(ctx context.Context, s *session, u *url.URL) *robotstxt
 	c.mu.Unlock()
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
-	if !slot.fetched.IsZero() && c.now().Sub(slot.fetched) < robotsTTL {
+	if c.now().Before(slot.expires) {
 		return slot.data
 	}
-	slot.data = c.fetchRobots(ctx, s, key)
-	slot.fetched = c.now()
+	var ttl time.Duration
+	slot.data, ttl = c.fetchRobots(ctx, s, key)
+	slot.expires = c.now().Add(ttl)
 	return slot.data
 }
 
-func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) *robotstxt.RobotsData {
+func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) (*robotstxt.RobotsData, time.Duration) {
 	hs := c.host(strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://"), s.src.Rate)
 	if !c.opts.NoRateLimit {
 		if err := hs.limiter.Wait(ctx); err != nil {
-			return nil
+			return nil, robotsFailedTTL
 		}
 	}
 	timeout := s.src.Timeout
@@ -82,24 +87,27 @@ func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) *r
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, origin+"/robots.txt", nil)
 	if err != nil {
-		return nil
+		return nil, robotsFailedTTL
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	s.requests.Add(1)
 	resp, err := c.client.Do(req)
 	if err != nil {
 		c.log.Debug("robots.txt unavailable", "source", s.src.Name, "url", origin+"/robots.txt", "error", err)
-		return nil
+		return nil, robotsFailedTTL
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
 	if err != nil {
-		return nil
+		return nil, robotsFailedTTL
 	}
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
 		c.log.Warn("robots.txt unreadable", "source", s.src.Name, "url", origin+"/robots.txt", "error", err)
-		return nil
+		return nil, robotsFailedTTL
 	}
-	return data
+	if resp.StatusCode >= 500 {
+		return data, robotsFailedTTL
+	}
+	return data, robotsTTL
 }

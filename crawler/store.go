@@ -1,59 +1,63 @@
 package crawler
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
 )
 
-// Store is what the crawler remembers between runs. The state package implements it on bbolt;
-// MemStore implements it in memory. Implementations must be safe for concurrent use. A method that
-// finds nothing returns its zero values and ok false, never an error.
+// Store is what the crawler remembers between runs. *state.Store implements it on bbolt; MemStore
+// implements it in memory. Implementations must be safe for concurrent use.
+//
+// The crawler reads Seen but never marks documents seen: whoever indexes Result.Articles records
+// Result.Seen (the state package's MarkSeen), then calls Crawler.Commit, which writes the
+// validators and the crawler's own bookkeeping through Put and Delete.
 type Store interface {
-	// Validators returns the ETag and Last-Modified last seen for a listing URL, empty when unknown.
+	// Validators returns the ETag and Last-Modified last seen for a URL, empty when unknown.
 	Validators(url string) (etag, lastModified string, err error)
-	// SetValidators records the validators of a listing URL; empty values delete them.
+	// SetValidators records the validators of a URL; two empty values delete them.
 	SetValidators(url, etag, lastModified string) error
 
 	// Seen reports whether a document id was already indexed, and the listing date it had then
 	// (zero when the listing gave none).
 	Seen(id string) (listed time.Time, ok bool, err error)
-	// MarkSeen records that a document was indexed with the given listing date.
-	MarkSeen(id string, listed time.Time) error
 
-	// Retry returns the retry bookkeeping of a document indexed as partial.
-	Retry(id string) (r Retry, ok bool, err error)
-	// SetRetry records the retry bookkeeping of a partial document.
-	SetRetry(id string, r Retry) error
-	// ClearRetry forgets a document's retry bookkeeping (its page was had, or retries gave up).
-	ClearRetry(id string) error
-
-	// TextOwner returns the document that first carried a text, by the text's fingerprint.
-	TextOwner(fingerprint string) (id, url string, ok bool, err error)
-	// SetTextOwner records the document that carries a text.
-	SetTextOwner(fingerprint, id, url string) error
-
-	// Health returns what is known of a source's recent runs; the zero Health when nothing is.
-	Health(source string) (Health, error)
-	// SetHealth records a source's health after a run.
-	SetHealth(source string, h Health) error
+	// Get reads the crawler's bookkeeping value under key into v (JSON-compatible); ok is false
+	// when nothing is stored. Keys start with "retry/", "owner/", "listing/" or "partials/".
+	Get(key string, v any) (ok bool, err error)
+	// Put stores a bookkeeping value under key.
+	Put(key string, v any) error
+	// Delete removes a bookkeeping value; deleting a missing key is not an error.
+	Delete(key string) error
 }
 
-// Retry is the bookkeeping of a document whose article page could not be had.
-type Retry struct {
-	First    time.Time // when the page first failed
-	Attempts int       // failed attempts so far
-	Next     time.Time // not to be tried again before this
-	Listed   time.Time // the listing date of the item
-	LastErr  string    // why the last attempt failed
+// SeenDoc is a document to record as indexed once Result.Articles are in the index.
+type SeenDoc struct {
+	ID     string
+	URL    string
+	Listed time.Time // the item's listing or feed date; zero when it had none
+	Status string    // "ok" or "partial"
 }
 
-// Health is what the crawler keeps about a source's runs.
-type Health struct {
-	LastRun     time.Time // start of the last run
-	LastSuccess time.Time // end of the last run whose listing was read (a 304 counts)
-	LastError   string    // the last run's error; empty when it succeeded
-	LastErrorAt time.Time
-	LastCount   int // items the last listing that was read found (a 304 keeps the previous count)
+// retryRecord ("retry/<id>") is the bookkeeping of a document whose article page could not be had.
+type retryRecord struct {
+	First    time.Time `json:"first"`    // when the page first failed
+	Attempts int       `json:"attempts"` // failed attempts so far
+	Next     time.Time `json:"next"`     // not to be tried again before this
+	LastErr  string    `json:"last_error,omitempty"`
+}
+
+// ownerRecord ("owner/<fingerprint>") names the document that first carried a text.
+type ownerRecord struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+}
+
+// listingRecord ("listing/<source>") is what the crawler keeps of a source's listing, to notice
+// one that found items before and finds none now.
+type listingRecord struct {
+	Count int       `json:"count"` // items the last listing that was read found
+	At    time.Time `json:"at"`
 }
 
 // MemStore is an in-memory Store, for tests and benchmarks. The zero value is ready to use.
@@ -61,9 +65,7 @@ type MemStore struct {
 	mu         sync.Mutex
 	validators map[string][2]string
 	seen       map[string]time.Time
-	retries    map[string]Retry
-	owners     map[string][2]string
-	health     map[string]Health
+	values     map[string][]byte
 }
 
 // Validators implements Store.
@@ -97,77 +99,49 @@ func (m *MemStore) Seen(id string) (time.Time, bool, error) {
 	return t, ok, nil
 }
 
-// MarkSeen implements Store.
-func (m *MemStore) MarkSeen(id string, listed time.Time) error {
+// MarkSeen records documents as indexed, as the indexer does with the state store.
+func (m *MemStore) MarkSeen(docs ...SeenDoc) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.seen == nil {
 		m.seen = map[string]time.Time{}
 	}
-	m.seen[id] = listed
-	return nil
-}
-
-// Retry implements Store.
-func (m *MemStore) Retry(id string) (Retry, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.retries[id]
-	return r, ok, nil
-}
-
-// SetRetry implements Store.
-func (m *MemStore) SetRetry(id string, r Retry) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.retries == nil {
-		m.retries = map[string]Retry{}
+	for _, d := range docs {
+		m.seen[d.ID] = d.Listed
 	}
-	m.retries[id] = r
 	return nil
 }
 
-// ClearRetry implements Store.
-func (m *MemStore) ClearRetry(id string) error {
+// Get implements Store.
+func (m *MemStore) Get(key string, v any) (bool, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.retries, id)
-	return nil
-}
-
-// TextOwner implements Store.
-func (m *MemStore) TextOwner(fingerprint string) (string, string, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	o, ok := m.owners[fingerprint]
-	return o[0], o[1], ok, nil
-}
-
-// SetTextOwner implements Store.
-func (m *MemStore) SetTextOwner(fingerprint, id, url string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.owners == nil {
-		m.owners = map[string][2]string{}
+	raw, ok := m.values[key]
+	m.mu.Unlock()
+	if !ok {
+		return false, nil
 	}
-	m.owners[fingerprint] = [2]string{id, url}
+	return true, json.Unmarshal(raw, v)
+}
+
+// Put implements Store.
+func (m *MemStore) Put(key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.values == nil {
+		m.values = map[string][]byte{}
+	}
+	m.values[key] = raw
 	return nil
 }
 
-// Health implements Store.
-func (m *MemStore) Health(source string) (Health, error) {
+// Delete implements Store.
+func (m *MemStore) Delete(key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.health[source], nil
-}
-
-// SetHealth implements Store.
-func (m *MemStore) SetHealth(source string, h Health) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.health == nil {
-		m.health = map[string]Health{}
-	}
-	m.health[source] = h
+	delete(m.values, key)
 	return nil
 }

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,8 +47,10 @@ const openTimeout = 2 * time.Second
 
 // Index is an open bantrack index. Its methods are safe for concurrent use.
 type Index struct {
-	bi   bleve.Index
-	path string
+	bi        bleve.Index
+	path      string
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the index at path, creating it (and its parent folders' last
@@ -95,23 +100,54 @@ func emptyDir(path string) bool {
 	return err == nil && len(entries) == 0
 }
 
+// create1 builds a new index in a temporary folder beside path and renames it into place, so
+// that a crash while creating (kill -9, power loss) never leaves a half-made index at path: the
+// next run finds no index and creates one again.
 func create1(path string) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
-	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": openTimeout.String()})
+	removeStaleCreates(path)
+	tmp, err := os.MkdirTemp(filepath.Dir(path), filepath.Base(path)+".creating-*")
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("create index %s: %w", path, ErrLocked)
-		}
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	defer os.RemoveAll(tmp) // gone after the rename
+	// bleve wants to create the folder itself
+	if err := os.Remove(tmp); err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	bi, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": openTimeout.String()})
+	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
 	if err := bi.SetInternal([]byte(keyMappingVersion), []byte(strconv.Itoa(MappingVersion))); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("create index %s: store mapping version: %w", path, err)
 	}
-	return &Index{bi: bi, path: path}, nil
+	if err := bi.Close(); err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	// An empty folder at path gives way (os.Rename never replaces a folder); one that another
+	// process filled meanwhile stays, and is opened below.
+	if emptyDir(path) {
+		os.Remove(path)
+	}
+	if err := os.Rename(tmp, path); err != nil && !errors.Is(err, os.ErrExist) && !errors.Is(err, syscall.ENOTEMPTY) {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	return open(path, false, false)
+}
+
+// removeStaleCreates removes temporary folders left by creates that crashed.
+func removeStaleCreates(path string) {
+	old, _ := filepath.Glob(path + ".creating-*")
+	for _, p := range old {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > 10*time.Minute {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 // storedVersion reads the mapping version stored in the index; 0 when none.
@@ -150,12 +186,14 @@ func (ix *Index) checkVersion() error {
 // Path returns the folder the index lives in.
 func (ix *Index) Path() string { return ix.path }
 
-// Close closes the index.
+// Close closes the index. Closing it again does nothing.
 func (ix *Index) Close() error {
-	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("close index %s: %w", ix.path, err)
-	}
-	return nil
+	ix.closeOnce.Do(func() {
+		if err := ix.bi.Close(); err != nil {
+			ix.closeErr = fmt.Errorf("close index %s: %w", ix.path, err)
+		}
+	})
+	return ix.closeErr
 }
 
 // Put adds or replaces the articles, keyed by their ID, in as few batches as
@@ -214,8 +252,9 @@ func decodeArticle(data []byte) (article.Article, error) {
 	return article.Article(s), nil
 }
 
-// content is what the default text field indexes: title, summary and text.
-// Snippets are cut from the same string, so their offsets agree.
+// content is what the default text field indexes: title, summary and text,
+// full-width forms folded. Snippets are cut from the same string, so their
+// offsets agree.
 func content(a article.Article) string {
 	parts := make([]string, 0, 3)
 	for _, p := range []string{a.Title, a.Summary, a.Text} {
@@ -223,8 +262,26 @@ func content(a article.Article) string {
 			parts = append(parts, p)
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return foldWidth(strings.Join(parts, "\n\n"))
 }
+
+// foldWidth turns full-width Latin letters, digits and signs (２０２３,
+// ＦＯＲＴＩＮＥＴ) into ASCII. The word splitter drops full-width digits, so
+// text and queries are folded before analysis.
+func foldWidth(s string) string {
+	i := strings.IndexFunc(s, isFullWidth)
+	if i < 0 {
+		return s
+	}
+	return s[:i] + strings.Map(func(r rune) rune {
+		if isFullWidth(r) {
+			return r - 0xFEE0
+		}
+		return r
+	}, s[i:])
+}
+
+func isFullWidth(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E }
 
 // toDoc is the document bleve indexes for a: one key per mapped field.
 func toDoc(a article.Article) (map[string]any, error) {
@@ -235,7 +292,7 @@ func toDoc(a article.Article) (map[string]any, error) {
 	urls := append([]string{a.URL}, a.AltURLs...)
 	d := map[string]any{
 		fieldText:       content(a),
-		fieldTitle:      a.Title,
+		fieldTitle:      foldWidth(a.Title),
 		fieldURL:        urls,
 		fieldSource:     a.Source,
 		fieldLang:       a.Lang,

@@ -60,7 +60,7 @@ func fixtures() []article.Article {
 			Published: day("2023-03-31"),
 			Text: "为保障关键信息基础设施供应链安全，防范产品问题隐患造成网络安全风险，维护国家安全，" +
 				"依据《中华人民共和国国家安全法》《中华人民共和国网络安全法》，网络安全审查办公室按照《网络安全审查办法》，" +
-				"对美光公司（Micron）在华销售的产品实施网络安全审查。",
+				"对美光公司（Micron）在华销售的产品实施网络安全审查。２０２３年３月３１日",
 			Entities: article.Entities{
 				Vendors:   []string{"Micron Technology"},
 				Agencies:  []string{"Cyberspace Administration of China"},
@@ -148,15 +148,24 @@ func TestSearchQuery(t *testing.T) {
 		{"must and must not", "+ban -lifted", []string{"en-ban"}},
 		{"phrase", `"Palo Alto"`, []string{"en-ban"}},
 		{"phrase in order only", `"Alto Palo"`, nil},
+		{"three-word phrase", `"Palo Alto Networks"`, []string{"en-ban"}},
+		{"phrase across a stop word", `"Cyberspace Administration of China"`, []string{"en-ban"}},
+		{"phrase words apart", `"Palo Networks"`, nil},
+		{"title phrase", `title:"drone maker"`, []string{"en-lifted"}},
 		{"keyword field", "vendors:Fortinet", []string{"en-ban", "en-earnings"}},
 		{"keyword field phrase", `vendors:"Micron Technology"`, []string{"en-micron", "zh-micron"}},
 		{"title field", "title:drone", []string{"en-lifted"}},
 		{"summary is searched", "memory", []string{"en-micron"}},
 		{"Chinese phrase", "网络安全审查", []string{"zh-micron"}},
 		{"Chinese name", "美光", []string{"zh-micron"}},
+		{"quoted Chinese phrase", `"网络安全审查"`, []string{"zh-micron"}},
+		{"part of a Chinese word", "网络安全审", []string{"zh-micron"}},
+		{"Chinese characters out of order", "审查安全", nil},
 		{"Chinese word in two documents", "网络安全法", []string{"zh-micron", "zh-rule"}},
 		{"Latin word inside Chinese text", "micron", []string{"en-micron", "zh-micron"}},
 		{"nothing", "huawei", nil},
+		{"full-width query", "ｆｏｒｔｉｎｅｔ", []string{"en-ban", "en-earnings"}},
+		{"full-width digits in text", "2023", []string{"zh-micron"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,6 +333,7 @@ func TestSearchSnippet(t *testing.T) {
 	}{
 		{"English stem", Request{Query: "banned", Highlight: true}, "en-ban", []string{"banned"}, false},
 		{"two words", Request{Query: "fortinet vmware", Highlight: true}, "en-ban", []string{"VMware", "Fortinet"}, false},
+		{"phrase", Request{Query: `"Palo Alto Networks"`, Highlight: true}, "en-ban", []string{"Palo Alto Networks"}, false},
 		{"Chinese", Request{Query: "网络安全审查", Highlight: true}, "zh-micron", []string{"网络安全审查"}, false},
 		{"no highlight", Request{Query: "banned"}, "en-ban", nil, true},
 		{"match all", Request{Vendors: []string{"DJI"}, Highlight: true}, "en-lifted", nil, true},

@@ -5,8 +5,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // stop_en, used by bantrack_fold
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -18,8 +17,9 @@ import (
 const MappingVersion = 1
 
 // textAnalyzer is the one analyser for free text: Unicode word splitting,
-// full/half-width folding, English possessives, lower case, English stop
-// words, CJK bigrams and Porter stemming. Latin words are stemmed, runs of
+// full/half-width folding, English possessives, lower case and English stop
+// words (one filter, bantrack_fold), CJK bigrams, Porter stemming, and pairs
+// of neighbouring Latin words as extra terms (bantrack_pairs). Latin words are stemmed, runs of
 // Han, Kana or Hangul become overlapping bigrams, so one field serves English,
 // Chinese and documents that mix them.
 const textAnalyzer = "bantrack_text"
@@ -53,12 +53,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		"type":      custom.Name,
 		"tokenizer": unicode.Name,
 		"token_filters": []any{
-			cjk.WidthName,
-			en.PossessiveName,
-			lowercase.Name,
-			en.StopName,
+			foldFilterName, // cjk_width, possessive_en, to_lower and stop_en in one pass
 			cjk.BigramName,
 			porter.Name,
+			pairsFilterName, // word pairs, for fast phrases
 		},
 	})
 	if err != nil {
@@ -118,6 +116,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	stored.IncludeTermVectors = false
 	stored.DocValues = false
 	doc.AddFieldMappingsAt(fieldJSON, stored)
+
+	// No composite _all field: the default search field is text.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = textAnalyzer

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -52,7 +53,7 @@ type Request struct {
 	// "phrases", field:value (fields: text, title, url, vendors, agencies,
 	// countries, targets, actions, source, lang, status, ban_related,
 	// ban_score, published, fetched). Unfielded words search title, summary
-	// and text. A Chinese word is searched as a phrase of its bigrams. Empty
+	// and text. A Chinese word needs all its character bigrams. Empty
 	// matches every document (then filters decide).
 	Query string
 
@@ -102,21 +103,28 @@ type Hit struct {
 	Vendors    []string
 	Agencies   []string
 	BanRelated bool
-	// Snippet is a passage of the text, on one line. With Request.Highlight
-	// the matched words sit between HighlightStart and HighlightEnd; render
-	// it with RenderSnippet.
+	// Snippet is a passage of the text, on one line: with Request.Highlight
+	// the passage with the most matches, the matched words between
+	// HighlightStart and HighlightEnd (render it with RenderSnippet);
+	// otherwise the start of the summary or text.
 	Snippet string
 }
 
 // Search runs req.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
-	sr, err := buildSearch(req)
+	sr, textQuery, err := buildSearch(req, ix.bi.Mapping().AnalyzerNamed(textAnalyzer))
 	if err != nil {
 		return nil, err
 	}
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	var locs map[string]search.TermLocationMap
+	if req.Highlight && textQuery != nil && len(res.Hits) > 0 {
+		if locs, err = ix.locations(ctx, textQuery, res.Hits); err != nil {
+			return nil, fmt.Errorf("search %q: highlight: %w", req.Query, err)
+		}
 	}
 	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
@@ -136,7 +144,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
-			Snippet:    snippet(a, h.Locations[fieldText], req.Highlight),
+			Snippet:    snippet(a, locs[h.ID], req.Highlight),
 		})
 	}
 	if req.Facets {
@@ -154,25 +162,48 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-// buildSearch turns req into a bleve request.
-func buildSearch(req Request) (*bleve.SearchRequest, error) {
+// locations returns where q matched in the text of hits. It runs q again
+// restricted to those documents, so that locations are gathered for the few
+// hits shown rather than for every match.
+func (ix *Index) locations(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) (map[string]search.TermLocationMap, error) {
+	idList := make([]string, len(hits))
+	for i, h := range hits {
+		idList[i] = h.ID
+	}
+	sr := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(idList), q}), len(idList), 0, false)
+	sr.IncludeLocations = true
+	sr.Score = "none"
+	res, err := ix.bi.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]search.TermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations[fieldText]
+	}
+	return out, nil
+}
+
+// buildSearch turns req into a bleve request. It also returns the part of
+// the query that matches text, without filters, for highlighting; nil when
+// the query string is empty.
+func buildSearch(req Request, an analysis.Analyzer) (*bleve.SearchRequest, query.Query, error) {
 	if req.Limit < 0 || req.Offset < 0 {
-		return nil, fmt.Errorf("search: negative limit or offset")
+		return nil, nil, fmt.Errorf("search: negative limit or offset")
 	}
 	limit := req.Limit
 	if limit == 0 {
 		limit = DefaultLimit
 	}
 	if limit+req.Offset > maxLimit {
-		return nil, fmt.Errorf("search: limit plus offset over %d", maxLimit)
+		return nil, nil, fmt.Errorf("search: limit plus offset over %d", maxLimit)
 	}
-	q, err := buildQuery(req)
+	q, textQuery, err := buildQuery(req, an)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
 	sr.Fields = []string{fieldJSON}
-	sr.IncludeLocations = true // snippets are cut around the matches
 	switch req.Sort {
 	case "", SortRelevance:
 		sr.SortBy([]string{"-_score", "_id"})
@@ -183,28 +214,30 @@ func buildSearch(req Request) (*bleve.SearchRequest, error) {
 			&search.SortDocID{},
 		})
 	default:
-		return nil, fmt.Errorf("search: unknown sort %q (want %s or %s)", req.Sort, SortRelevance, SortDate)
+		return nil, nil, fmt.Errorf("search: unknown sort %q (want %s or %s)", req.Sort, SortRelevance, SortDate)
 	}
 	if req.Facets {
 		for _, f := range facetFields() {
 			sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
 		}
 	}
-	return sr, nil
+	return sr, textQuery, nil
 }
 
 // buildQuery is the query of req: the parsed query string, with filters that
-// do not count towards the score.
-func buildQuery(req Request) (query.Query, error) {
+// do not count towards the score. It returns the parsed query string alone
+// too (nil when empty).
+func buildQuery(req Request, an analysis.Analyzer) (full, text query.Query, err error) {
 	var main query.Query
 	if strings.TrimSpace(req.Query) == "" {
 		main = query.NewMatchAllQuery()
 	} else {
-		parsed, err := query.NewQueryStringQuery(req.Query).Parse()
+		parsed, err := query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
 		if err != nil {
-			return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
+			return nil, nil, fmt.Errorf("search: query %q: %w", req.Query, err)
 		}
-		main = rewrite(parsed, expansions(req.Expand))
+		main = rewrite(parsed, an, expansions(req.Expand))
+		text = main
 	}
 
 	var filters []query.Query
@@ -242,11 +275,11 @@ func buildQuery(req Request) (query.Query, error) {
 		filters = append(filters, b)
 	}
 	if len(filters) == 0 {
-		return main, nil
+		return main, text, nil
 	}
 	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
 	bq.AddFilter(query.NewConjunctionQuery(filters))
-	return bq, nil
+	return bq, text, nil
 }
 
 // expansions keys e by the folded form of its words.
@@ -279,43 +312,42 @@ func entityFields() []string {
 }
 
 // rewrite adjusts a parsed query string in place: an unfielded word with
-// Chinese (or other CJK) characters becomes a phrase of its bigrams, so
-// 网络安全审查 does not match every text with 安全; and an unfielded word or
-// phrase with an expansion also matches the entity fields.
-func rewrite(q query.Query, exp map[string][]string) query.Query {
+// Chinese (or other CJK) characters requires all of its overlapping bigrams,
+// so 网络安全审查 does not match every text with 安全; a phrase in the text
+// becomes the conjunction of its word pairs and CJK bigrams (see
+// phraseTerms); a keyword field's phrase becomes a term; and an unfielded word
+// or phrase with an expansion also matches the entity fields.
+func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		if q.Must != nil {
-			q.Must = rewrite(q.Must, exp)
+			q.Must = rewrite(q.Must, an, exp)
 		}
 		if q.Should != nil {
-			q.Should = rewrite(q.Should, exp)
+			q.Should = rewrite(q.Should, an, exp)
 		}
 		if q.MustNot != nil {
-			q.MustNot = rewrite(q.MustNot, exp)
+			q.MustNot = rewrite(q.MustNot, an, exp)
 		}
 		return q
 	case *query.ConjunctionQuery:
 		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rewrite(q.Conjuncts[i], exp)
+			q.Conjuncts[i] = rewrite(q.Conjuncts[i], an, exp)
 		}
 		return q
 	case *query.DisjunctionQuery:
 		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rewrite(q.Disjuncts[i], exp)
+			q.Disjuncts[i] = rewrite(q.Disjuncts[i], an, exp)
 		}
 		return q
 	case *query.MatchQuery:
 		if q.FieldVal != "" {
 			return q
 		}
-		var out query.Query = q
 		if q.Fuzziness == 0 && q.Prefix == 0 && hasCJK(q.Match) {
-			p := query.NewMatchPhraseQuery(q.Match)
-			p.BoostVal = q.BoostVal
-			out = p
+			q.SetOperator(query.MatchQueryOperatorAnd)
 		}
-		return expand(out, q.Match, exp)
+		return expand(q, q.Match, exp)
 	case *query.MatchPhraseQuery:
 		if isKeywordField(q.FieldVal) {
 			// vendors:"Micron Technology" is one keyword, and keyword
@@ -325,13 +357,66 @@ func rewrite(q query.Query, exp map[string][]string) query.Query {
 			t.BoostVal = q.BoostVal
 			return t
 		}
-		if q.FieldVal != "" {
+		if q.FieldVal != "" && q.FieldVal != fieldText && q.FieldVal != fieldTitle {
 			return q
 		}
-		return expand(q, q.MatchPhrase, exp)
+		var out query.Query = q
+		if q.Fuzziness == 0 && an != nil {
+			if pq := phraseTerms(an, q); pq != nil {
+				out = pq
+			}
+		}
+		if q.FieldVal != "" {
+			return out
+		}
+		return expand(out, q.MatchPhrase, exp)
 	default:
 		return q
 	}
+}
+
+// phraseTerms returns the conjunction of the terms that chain a phrase
+// together: its pairs of neighbouring words and its CJK bigrams, or its one
+// word. Looking these up is far cheaper than checking positions, and they
+// rarely all occur in a document without the phrase (never, for two words).
+// It returns nil when the phrase has no terms (only stop words).
+func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery) query.Query {
+	field := q.FieldVal
+	if field == "" {
+		field = fieldText
+	}
+	toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
+	hasPairs := false
+	for _, t := range toks {
+		if t.Type == analysis.Shingle {
+			hasPairs = true
+			break
+		}
+	}
+	var terms []query.Query
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if hasPairs && isWordToken(t) {
+			continue // implied by the pairs
+		}
+		if seen[string(t.Term)] {
+			continue
+		}
+		seen[string(t.Term)] = true
+		tq := query.NewTermQuery(string(t.Term))
+		tq.SetField(field)
+		terms = append(terms, tq)
+	}
+	switch len(terms) {
+	case 0:
+		return nil
+	case 1:
+		terms[0].(*query.TermQuery).BoostVal = q.BoostVal
+		return terms[0]
+	}
+	c := query.NewConjunctionQuery(terms)
+	c.BoostVal = q.BoostVal
+	return c
 }
 
 func expand(q query.Query, word string, exp map[string][]string) query.Query {
@@ -366,7 +451,7 @@ func QueryWords(q string) []string {
 	if strings.TrimSpace(q) == "" {
 		return nil
 	}
-	parsed, err := query.NewQueryStringQuery(q).Parse()
+	parsed, err := query.NewQueryStringQuery(foldWidth(q)).Parse()
 	if err != nil {
 		return nil
 	}

@@ -56,7 +56,7 @@ func snippet(a article.Article, locs search.TermLocationMap, highlight bool) str
 	// Matches in the title are shown as the title; prefer the body's.
 	bodyStart := 0
 	if a.Title != "" && (a.Summary != "" || a.Text != "") {
-		bodyStart = len(a.Title) + 2
+		bodyStart = len(foldWidth(a.Title)) + 2
 	}
 	var spans []span
 	for _, ls := range locs {

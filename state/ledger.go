@@ -20,7 +20,9 @@ type Digest struct {
 func (s *Store) Sent(id string) (bool, error) {
 	var found bool
 	err := s.db.View(func(tx *bolt.Tx) error {
-		found = tx.Bucket(bucketLedger).Get([]byte(id)) != nil
+		if b := tx.Bucket(bucketLedger); b != nil {
+			found = b.Get([]byte(id)) != nil
+		}
 		return nil
 	})
 	return found, err
@@ -48,7 +50,11 @@ func (s *Store) RecordDigest(d Digest, ids []string) error {
 // LastDigest returns the most recent digest recorded; ok is false when none was ever sent.
 func (s *Store) LastDigest() (d Digest, ok bool, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		_, v := tx.Bucket(bucketDigests).Cursor().Last()
+		b := tx.Bucket(bucketDigests)
+		if b == nil {
+			return nil
+		}
+		_, v := b.Cursor().Last()
 		if v == nil {
 			return nil
 		}

@@ -61,3 +61,18 @@ func (l *Lock) Release() error {
 	l.f = nil
 	return err
 }
+
+// Holder reads the pid a lock file names and whether that process is alive. It takes no lock, so
+// it never gets in a writer's way; pid is 0 when the file names nobody.
+func Holder(path string) (pid int, alive bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, false
+	}
+	err = syscall.Kill(pid, 0)
+	return pid, err == nil || errors.Is(err, syscall.EPERM)
+}

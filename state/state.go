@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"time"
 
@@ -29,14 +30,22 @@ var ErrNewerSchema = errors.New("state: store written by a newer bantrack")
 
 // Store is the bbolt-backed state. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db       *bolt.DB
+	path     string
+	readOnly bool
 }
 
-// Open opens or creates the store at path.
+// ErrBusy means another process has the store open for writing, so it cannot be read now.
+var ErrBusy = errors.New("state: store in use by another bantrack")
+
+// Open opens or creates the store at path and brings its layout up to SchemaVersion.
+// It waits up to 5 seconds for another process to close the file.
 func Open(path string) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
 	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("state: open %s: %w", path, ErrBusy)
+		}
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
@@ -47,26 +56,106 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
+// OpenReadOnly opens an existing store for reading only, waiting at most timeout for a writer to
+// close it (a writer keeps the file locked for as long as it has it open): ErrBusy then. A missing
+// file yields an error matching os.ErrNotExist. Nothing is migrated: buckets an older schema lacks
+// read as empty.
+func OpenReadOnly(path string, timeout time.Duration) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("state: open %s: %w", path, ErrBusy)
+		}
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, readOnly: true}
+	v, err := s.Schema()
+	if err == nil && v > SchemaVersion {
+		err = fmt.Errorf("%w (schema %d, this program knows %d): upgrade bantrack", ErrNewerSchema, v, SchemaVersion)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// migration brings a store from schema to schema+1 inside the transaction that records it.
+type migration struct {
+	from int
+	what string
+	fn   func(tx *bolt.Tx) error
+}
+
+// migrations lists every step, oldest first; step i takes schema i to i+1. A new layout adds a
+// step here and raises SchemaVersion.
+func migrations() []migration {
+	return []migration{
+		{0, "create the buckets", func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketValidators, bucketSeen, bucketHealth, bucketLedger, bucketDigests, bucketCrawl} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	}
+}
+
+// readSchema returns the schema version recorded in tx; 0 for a store that has none.
+func readSchema(tx *bolt.Tx) (int, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	raw := meta.Get(keySchema)
+	if raw == nil {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0, fmt.Errorf("schema version %q: %w", raw, err)
+	}
+	return n, nil
+}
+
+// Schema returns the schema version the store records.
+func (s *Store) Schema() (int, error) {
+	var v int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		v, err = readSchema(tx)
+		return err
+	})
+	return v, err
+}
+
+// migrate runs the missing steps, all in one transaction: a crash leaves the old layout whole.
 func (s *Store) migrate() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketValidators, bucketSeen, bucketHealth, bucketLedger, bucketDigests, bucketCrawl} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		v := 0
-		if raw := meta.Get(keySchema); raw != nil {
-			n, err := strconv.Atoi(string(raw))
-			if err != nil {
-				return fmt.Errorf("schema version %q: %w", raw, err)
-			}
-			v = n
+		v, err := readSchema(tx)
+		if err != nil {
+			return err
 		}
 		if v > SchemaVersion {
 			return fmt.Errorf("%w (schema %d, this program knows %d): upgrade bantrack", ErrNewerSchema, v, SchemaVersion)
 		}
-		// Migrations from older schemas go here, one step at a time.
+		steps := migrations()
+		if len(steps) != SchemaVersion {
+			return fmt.Errorf("schema %d has %d migration steps", SchemaVersion, len(steps))
+		}
+		for ; v < SchemaVersion; v++ {
+			if err := steps[v].fn(tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d (%s): %w", v, v+1, steps[v].what, err)
+			}
+		}
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
 		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 	})
 }
@@ -80,8 +169,10 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) getJSON(bucket []byte, key string, v any) (bool, error) {
 	var raw []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucket).Get([]byte(key)); b != nil {
-			raw = append([]byte(nil), b...)
+		if bk := tx.Bucket(bucket); bk != nil {
+			if b := bk.Get([]byte(key)); b != nil {
+				raw = append([]byte(nil), b...)
+			}
 		}
 		return nil
 	})
@@ -181,7 +272,11 @@ func (s *Store) ForgetSeen(ids ...string) error {
 // SeenDocs calls fn for every document the store has seen, in id order.
 func (s *Store) SeenDocs(fn func(Doc) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+		b := tx.Bucket(bucketSeen)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
 			var d Doc
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("state: decode seen/%s: %w", k, err)
@@ -208,6 +303,38 @@ func (s *Store) Health(source string) (Health, error) {
 	h := Health{Source: source}
 	_, err := s.getJSON(bucketHealth, source, &h)
 	return h, err
+}
+
+// Healths returns every source's record, in name order.
+func (s *Store) Healths() ([]Health, error) {
+	var out []Health
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketHealth)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			h := Health{Source: string(k)}
+			if err := json.Unmarshal(v, &h); err != nil {
+				return fmt.Errorf("state: decode health/%s: %w", k, err)
+			}
+			out = append(out, h)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// SeenCount returns how many documents the store has seen.
+func (s *Store) SeenCount() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketSeen); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	return n, err
 }
 
 // SetHealth stores a source's record.

@@ -180,3 +180,127 @@ func TestLockTakenOverFromDeadProcess(t *testing.T) {
 		t.Errorf("lock file names %q; want our pid", b)
 	}
 }
+
+func TestMigrateFromUnversionedStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	// A store from before schema versions: a seen bucket with one document, nothing else.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(bucketSeen)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("old"), []byte(`{"id":"old","url":"http://x/old"}`))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open unversioned store: %v", err)
+	}
+	defer s.Close()
+	if v, err := s.Schema(); err != nil || v != SchemaVersion {
+		t.Errorf("Schema() = %d, %v; want %d", v, err, SchemaVersion)
+	}
+	if d, ok, err := s.Doc("old"); err != nil || !ok || d.URL != "http://x/old" {
+		t.Errorf("Doc(old) after migration = %+v %v %v; want the old document kept", d, ok, err)
+	}
+	if err := s.SetHealth(Health{Source: "a", ItemsLast: 3}); err != nil {
+		t.Errorf("SetHealth after migration: %v", err)
+	}
+	if err := s.RecordDigest(Digest{MessageID: "<m>", Sent: time.Now()}, []string{"old"}); err != nil {
+		t.Errorf("RecordDigest after migration: %v", err)
+	}
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.db")
+	if _, err := OpenReadOnly(path, 100*time.Millisecond); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("OpenReadOnly(missing) = %v; want os.ErrNotExist", err)
+	}
+	w, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetHealth(Health{Source: "a", ItemsLast: 4}); err != nil {
+		t.Fatal(err)
+	}
+	// While the writer has it open, a reader gives up after its timeout. bbolt's flock is per
+	// open file description, so this works within one process too.
+	start := time.Now()
+	if _, err := OpenReadOnly(path, 150*time.Millisecond); !errors.Is(err, ErrBusy) {
+		t.Fatalf("OpenReadOnly while a writer has it = %v; want ErrBusy", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("OpenReadOnly waited %v; want about its timeout", took)
+	}
+	w.Close()
+	r, err := OpenReadOnly(path, time.Second)
+	if err != nil {
+		t.Fatalf("OpenReadOnly after the writer closed: %v", err)
+	}
+	defer r.Close()
+	hs, err := r.Healths()
+	if err != nil || len(hs) != 1 || hs[0].Source != "a" || hs[0].ItemsLast != 4 {
+		t.Errorf("Healths() = %+v, %v; want one record for a with 4 items", hs, err)
+	}
+	// A second reader may share the file.
+	r2, err := OpenReadOnly(path, 100*time.Millisecond)
+	if err != nil {
+		t.Fatalf("second reader: %v", err)
+	}
+	r2.Close()
+}
+
+func TestWriteFileReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "status.json")
+	for _, content := range []string{"first", "second, longer than the first"} {
+		if err := WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || string(got) != content {
+			t.Errorf("after WriteFile: %q, %v; want %q", got, err, content)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("folder holds %d files; want only status.json (no temporaries left)", len(entries))
+	}
+	// A folder that is not there: an error naming the path, nothing written.
+	bad := filepath.Join(dir, "status.json", "x")
+	err := WriteFile(bad, []byte("x"), 0o644)
+	if err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("WriteFile under a regular file = %v; want an error naming %s", err, bad)
+	}
+}
+
+func TestHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock")
+	if pid, alive := Holder(path); pid != 0 || alive {
+		t.Errorf("Holder(missing) = %d %v; want 0 false", pid, alive)
+	}
+	l, err := Acquire(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pid, alive := Holder(path); pid != os.Getpid() || !alive {
+		t.Errorf("Holder while held = %d %v; want %d true", pid, alive, os.Getpid())
+	}
+	l.Release()
+	if pid, _ := Holder(path); pid != 0 {
+		t.Errorf("Holder after release = %d; want 0", pid)
+	}
+	// A pid no process has.
+	os.WriteFile(path, []byte("999999999\n"), 0o644)
+	if pid, alive := Holder(path); pid != 999999999 || alive {
+		t.Errorf("Holder(dead pid) = %d %v; want 999999999 false", pid, alive)
+	}
+}

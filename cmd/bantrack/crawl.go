@@ -89,7 +89,7 @@ type pipeline struct {
 
 func (p *pipeline) crawler() *crawler.Crawler {
 	p.once.Do(func() {
-		p.cr = crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: p.st.state})
+		p.cr = crawler.New(crawler.Options{UserAgent: p.cfg.UserAgent, Logger: p.log, Store: p.st.state, Refresh: p.refresh})
 	})
 	return p.cr
 }
@@ -124,6 +124,7 @@ func (p *pipeline) crawl(ctx context.Context, srcs []config.Source) ([]sourceSum
 		}()
 	}
 	wg.Wait()
+	p.saveStatus(ctx, nil, nil, time.Time{})
 
 	var errs []error
 	for _, s := range sums {

@@ -198,9 +198,34 @@ func TestCrawlSearchShowExport(t *testing.T) {
 		t.Errorf("reindex sent %d requests; want none", n)
 	}
 
-	// A second crawl indexes nothing twice.
+	// A second crawl of the unchanged sites sends only conditional requests (robots.txt aside) and
+	// indexes nothing twice.
+	srv.ResetRequests()
 	if _, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
 		t.Fatalf("second crawl exit %d: %s", code, errs)
+	}
+	second := srv.Requests()
+	if len(second) == 0 {
+		t.Fatal("second crawl sent no requests at all")
+	}
+	for _, r := range second {
+		if !r.Conditional() && !strings.HasSuffix(r.Path, "/robots.txt") {
+			t.Errorf("second crawl sent an unconditional request: %s %s%s (status %d)", r.Method, r.Site, r.Path, r.Status)
+		}
+	}
+	// --refresh reads listings and articles again.
+	srv.ResetRequests()
+	if _, errs, code := runCmd(t, nil, append(g, "crawl", "--refresh")...); code != 0 {
+		t.Fatalf("crawl --refresh exit %d: %s", code, errs)
+	}
+	fetched := 0
+	for _, r := range srv.Requests() {
+		if r.Status == 200 && strings.HasSuffix(r.Path, ".html") {
+			fetched++
+		}
+	}
+	if fetched < 10 {
+		t.Errorf("crawl --refresh fetched %d article pages; want every fixture article again", fetched)
 	}
 	out, _, _ = runCmd(t, nil, append(g, "export")...)
 	if n := len(strings.Split(strings.TrimSpace(out), "\n")); n != len(lines) {

@@ -8,6 +8,7 @@ package corpus
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,30 +121,48 @@ func enSentences() []string {
 	}
 }
 
+// enEvents are sentences of ban news, used in ban-related documents only.
+func enEvents() []string {
+	return []string{
+		"{A} added {V} to the entity list, citing national security concerns and {W} {W}.",
+		"The export controls cover {W} {W} sold to {C}, the notice said.",
+		"{V} said its supply chain was {W} {W} by the {W}.",
+		"Regulators banned the use of {V} products in {W} {W}.",
+	}
+}
+
+func zhEvents() []string {
+	return []string{
+		"根据《{W}》《{W}》，{A}决定对{V}在华销售的产品实施网络安全审查。",
+		"将{V}、{V2}列入不可靠实体清单，禁止其从事与中国有关的进出口活动。",
+		"{A}宣布对{V}采取反制措施。",
+	}
+}
+
 func zhSentences() []string {
 	return []string{
 		"{A}于{D}发布{W}{W}，对{V}{W}{W}{W}。",
-		"根据《{W}》《{W}》，{A}决定对{V}在华销售的产品实施网络安全审查。",
 		"为保障{W}{W}安全，防范{W}{W}造成{W}风险，维护{W}安全。",
 		"{A}有关负责人表示，{V}的{W}{W}存在{W}{W}，{C}方面{W}{W}。",
 		"{W}{W}{W}{W}{W}{W}{W}{W}{W}{W}。",
 		"{W}{W}{W}，{W}{W}{W}{W}{W}{W}{W}{W}。",
-		"将{V}、{V2}列入不可靠实体清单，禁止其从事与中国有关的进出口活动。",
 		"本{W}自{D}起施行。",
 	}
 }
 
 // Generator makes articles. It is not safe for concurrent use.
 type Generator struct {
-	rng     *rand.Rand
-	enVocab []string
-	zhVocab []string
-	enZipf  *rand.Zipf
-	zhZipf  *rand.Zipf
-	vendors []entity
-	agen    []entity
-	ctry    []entity
-	start   time.Time
+	rng      *rand.Rand
+	enVocab  []string
+	zhVocab  []string
+	enZipf   *rand.Zipf
+	zhZipf   *rand.Zipf
+	vendors  []entity
+	agen     []entity
+	ctry     []entity
+	start    time.Time
+	cur      []string // the current document's topic vocabulary
+	vendZipf *rand.Zipf
 }
 
 // New returns a generator for seed.
@@ -154,6 +173,7 @@ func New(seed uint64) *Generator {
 	g.enVocab = append(strings.Fields(enWords), tail(rng, 30000, latinSyllables())...)
 	zh := strings.Fields(zhWords)
 	g.zhVocab = append(zh, tail(rng, 20000, hanChars(zh))...)
+	g.vendZipf = rand.NewZipf(rng, 1.1, 3, uint64(len(g.vendors)-1))
 	g.enZipf = rand.NewZipf(rng, 1.07, 2, uint64(len(g.enVocab)-1))
 	g.zhZipf = rand.NewZipf(rng, 1.07, 2, uint64(len(g.zhVocab)-1))
 	return g
@@ -203,24 +223,37 @@ func (g *Generator) Article(i int) article.Article {
 	zh := g.rng.IntN(10) < 4
 	pub := g.start.Add(time.Duration(g.rng.Int64N(int64(5 * 365 * 24 * time.Hour)))).Truncate(time.Minute)
 	nv := 1 + g.rng.IntN(4)
-	vs := pick(g.rng, g.vendors, nv)
+	vs := g.pickVendors(nv)
 	as := pick(g.rng, g.agen, 1+g.rng.IntN(2))
 	cs := pick(g.rng, g.ctry, 1+g.rng.IntN(3))
 	banRelated := g.rng.IntN(10) < 3
 
 	var a article.Article
 	if zh {
+		g.cur = g.topic(g.zhVocab, g.zhZipf)
+	} else {
+		g.cur = g.topic(g.enVocab, g.enZipf)
+	}
+	if zh {
 		a.Source = []string{"cac-wxfb", "miit", "mofcom", "samr"}[g.rng.IntN(4)]
 		a.Lang = "zh"
 		a.URL = fmt.Sprintf("https://%s.example.gov.cn/%s/c_%d.htm", a.Source, pub.Format("2006-01/02"), i)
 		a.Title = fmt.Sprintf("关于对%s%s的公告", vs[0].zh, g.zhPhrase(3))
-		a.Text = g.text(zhSentences(), 1000+g.rng.IntN(2000), true, vs, as, cs, pub)
+		var ev []string
+		if banRelated {
+			ev = zhEvents()
+		}
+		a.Text = g.text(zhSentences(), ev, 600+g.rng.IntN(2400), true, vs, as, cs, pub)
 	} else {
 		a.Source = []string{"newswire", "reuters", "federal-register"}[g.rng.IntN(3)]
 		a.Lang = "en"
 		a.URL = fmt.Sprintf("https://%s.example.com/%s/story-%d", a.Source, pub.Format("2006/01/02"), i)
 		a.Title = fmt.Sprintf("%s %s %s", vs[0].en, g.enPhrase(4), cs[0].en)
-		a.Text = g.text(enSentences(), 3000+g.rng.IntN(5000), false, vs, as, cs, pub)
+		var ev []string
+		if banRelated {
+			ev = enEvents()
+		}
+		a.Text = g.text(enSentences(), ev, 2500+g.rng.IntN(3500), false, vs, as, cs, pub)
 	}
 	a.ID = article.NewID(a.URL)
 	a.Published = pub
@@ -254,6 +287,21 @@ func firstSentence(s string) string {
 	return s
 }
 
+// pickVendors draws n distinct vendors, the first ones of the list far more
+// often than the last, as a few companies dominate the news.
+func (g *Generator) pickVendors(n int) []entity {
+	var out []entity
+	seen := map[int]bool{}
+	for len(out) < n {
+		i := int(g.vendZipf.Uint64())
+		if !seen[i] {
+			seen[i] = true
+			out = append(out, g.vendors[i])
+		}
+	}
+	return out
+}
+
 func pick(rng *rand.Rand, from []entity, n int) []entity {
 	idx := rng.Perm(len(from))[:n]
 	out := make([]entity, n)
@@ -263,10 +311,37 @@ func pick(rng *rand.Rand, from []entity, n int) []entity {
 	return out
 }
 
+// functionWords is how many of the most frequent words any document uses;
+// other words come from the document's own topic vocabulary, so that content
+// words occur in some documents only, as in real news.
+const functionWords = 40
+
+// topicWords is the size of a document's topic vocabulary.
+const topicWords = 150
+
+// topic draws a document's vocabulary from the language's distribution.
+func (g *Generator) topic(vocab []string, z *rand.Zipf) []string {
+	out := make([]string, topicWords)
+	for i := range out {
+		out[i] = vocab[z.Uint64()]
+	}
+	return out
+}
+
+// word draws a word: a function word, or one of the topic's.
+func (g *Generator) word(vocab, topic []string) string {
+	if g.rng.IntN(10) < 4 {
+		return vocab[g.rng.IntN(functionWords)]
+	}
+	// Earlier topic words are likelier, which keeps a Zipf-like shape.
+	i := int(float64(len(topic)) * g.rng.Float64() * g.rng.Float64())
+	return topic[i]
+}
+
 func (g *Generator) enPhrase(n int) string {
 	w := make([]string, n)
 	for i := range w {
-		w[i] = g.enVocab[g.enZipf.Uint64()]
+		w[i] = g.word(g.enVocab, g.cur)
 	}
 	return strings.Join(w, " ")
 }
@@ -274,37 +349,22 @@ func (g *Generator) enPhrase(n int) string {
 func (g *Generator) zhPhrase(n int) string {
 	var b strings.Builder
 	for range n {
-		b.WriteString(g.zhVocab[g.zhZipf.Uint64()])
+		b.WriteString(g.word(g.zhVocab, g.cur))
 	}
 	return b.String()
 }
 
 // text fills sentence shapes until about n bytes, paragraphs of a few
 // sentences each.
-func (g *Generator) text(shapes []string, n int, zh bool, vs, as, cs []entity, pub time.Time) string {
+func (g *Generator) text(shapes, events []string, n int, zh bool, vs, as, cs []entity, pub time.Time) string {
 	var b strings.Builder
 	sentences := 0
 	for b.Len() < n {
 		s := shapes[g.rng.IntN(len(shapes))]
-		r := strings.NewReplacer(
-			"{V2}", g.name(vs, zh),
-			"{V}", g.name(vs, zh),
-			"{A}", g.name(as, zh),
-			"{C}", g.name(cs, zh),
-			"{N}", fmt.Sprint(1+g.rng.IntN(900)),
-			"{Y}", fmt.Sprint(2015+g.rng.IntN(10)),
-			"{D}", g.date(pub, zh),
-		)
-		s = r.Replace(s)
-		for strings.Contains(s, "{W}") {
-			var w string
-			if zh {
-				w = g.zhPhrase(1)
-			} else {
-				w = g.enPhrase(1)
-			}
-			s = strings.Replace(s, "{W}", w, 1)
+		if len(events) > 0 && g.rng.IntN(12) == 0 {
+			s = events[g.rng.IntN(len(events))]
 		}
+		s = g.fill(s, zh, vs, as, cs, pub)
 		if !zh && len(s) > 0 {
 			s = strings.ToUpper(s[:1]) + s[1:]
 		}
@@ -318,6 +378,41 @@ func (g *Generator) text(shapes []string, n int, zh bool, vs, as, cs []entity, p
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// fill replaces the placeholders of a sentence shape.
+func (g *Generator) fill(shape string, zh bool, vs, as, cs []entity, pub time.Time) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(shape, '{')
+		j := strings.IndexByte(shape, '}')
+		if i < 0 || j < i {
+			b.WriteString(shape)
+			return b.String()
+		}
+		b.WriteString(shape[:i])
+		switch shape[i+1 : j] {
+		case "V", "V2":
+			b.WriteString(g.name(vs, zh))
+		case "A":
+			b.WriteString(g.name(as, zh))
+		case "C":
+			b.WriteString(g.name(cs, zh))
+		case "N":
+			b.WriteString(strconv.Itoa(1 + g.rng.IntN(900)))
+		case "Y":
+			b.WriteString(strconv.Itoa(2015 + g.rng.IntN(10)))
+		case "D":
+			b.WriteString(g.date(pub, zh))
+		case "W":
+			if zh {
+				b.WriteString(g.zhPhrase(1))
+			} else {
+				b.WriteString(g.enPhrase(1))
+			}
+		}
+		shape = shape[j+1:]
+	}
 }
 
 func (g *Generator) name(es []entity, zh bool) string {

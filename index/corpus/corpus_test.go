@@ -19,7 +19,7 @@ func TestArticle(t *testing.T) {
 		if !utf8.ValidString(a.Text) {
 			t.Fatalf("article %d text is not UTF-8", i)
 		}
-		if min, max := 1000, 9000; len(a.Text) < min || len(a.Text) > max {
+		if min, max := 600, 7000; len(a.Text) < min || len(a.Text) > max {
 			t.Errorf("article %d text is %d bytes; want %d to %d", i, len(a.Text), min, max)
 		}
 		for _, tg := range a.Ban.Targets {
