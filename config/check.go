@@ -143,6 +143,17 @@ func checkJSONPath(s string) error {
 	return nil
 }
 
+// checkPageURL checks a listing-page pattern: an absolute or relative URL holding {page}.
+func checkPageURL(s string) error {
+	if !strings.Contains(s, "{page}") {
+		return fmt.Errorf("page_url %q has no {page} for the page number (e.g. index_{page}.htm)", s)
+	}
+	if _, err := url.Parse(strings.ReplaceAll(s, "{page}", "2")); err != nil {
+		return fmt.Errorf("page_url %q: %w", s, err)
+	}
+	return nil
+}
+
 // checkDateFormat checks a Go time layout: it must contain at least one layout element and
 // read back what it writes.
 func checkDateFormat(s string) error {

@@ -172,6 +172,7 @@ sources:
 		{"set timezone", over.Timezone.String(), "UTC"},
 		{"merged headers", over.Headers, map[string]string{"Referer": "https://example.org/", "X-A": "two", "X-B": "three"}},
 		{"set max_pages", over.List.MaxPages, 1},
+		{"page_url read", mustParse(t, "sources:\n  - name: a\n    kind: html\n    url: https://example.org/\n    list: {item: li, link: a, page_url: \"index_{page}.htm\", max_pages: 5}\n").Sources[0].List.PageURL, "index_{page}.htm"},
 		{"inherited rate on the other", over.Rate, 0.5},
 	}
 	for _, tc := range tests {
@@ -296,6 +297,8 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:5: sources[0].list.date_format: date_format "yyyy-mm-dd" holds no Go layout elements (write the reference date, e.g. 2006-01-02)`},
 		{"zero max_pages", "sources:\n  - name: a\n    kind: html\n    url: https://example.org/\n    list: {item: li, link: a, max_pages: 0}\n",
 			`f.yaml:5: sources[0].list.max_pages: max_pages 0 must be at least 1`},
+		{"page_url without {page}", "sources:\n  - name: a\n    kind: html\n    url: https://example.org/\n    list: {item: li, link: a, page_url: index_2.htm}\n",
+			`f.yaml:5: sources[0].list.page_url: page_url "index_2.htm" has no {page} for the page number (e.g. index_{page}.htm)`},
 		{"bad host", good + "    allow_hosts: [\"https://example.org/\"]\n",
 			`f.yaml:5: sources[0].allow_hosts[0]: host "https://example.org/" is not a host name (no scheme, path or spaces)`},
 		{"bad header", good + "    headers: {\"Bad Header\": x}\n",
@@ -565,4 +568,13 @@ func TestRepoFeedsFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustParse(t *testing.T, src string) *Config {
+	t.Helper()
+	cfg, err := Parse("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return cfg
 }

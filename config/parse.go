@@ -43,7 +43,7 @@ func Parse(name string, data []byte) (*Config, error) {
 var (
 	topFields     = []string{"user_agent", "defaults", "sources", "digest"}
 	sourceFields  = []string{"name", "kind", "url", "lang", "timezone", "schedule", "rate", "timeout", "max_body", "retries", "robots", "list", "article", "filter", "fetch_articles", "allow_hosts", "headers"}
-	listFields    = []string{"item", "link", "title", "date", "summary", "date_format", "json", "next", "max_pages"}
+	listFields    = []string{"item", "link", "title", "date", "summary", "date_format", "json", "next", "page_url", "max_pages"}
 	articleFields = []string{"content", "title", "date"}
 	filterFields  = []string{"any"}
 	digestFields  = []string{"schedule", "from", "to", "only_ban_related", "min_score", "send_empty", "watch", "smtp"}
@@ -57,7 +57,7 @@ var (
 		"item": `it belongs under "list"`, "link": `it belongs under "list"`,
 		"summary": `it belongs under "list"`, "date_format": `it belongs under "list"`,
 		"json": `it belongs under "list"`, "next": `it belongs under "list"`,
-		"max_pages": `it belongs under "list"`, "content": `it belongs under "article"`,
+		"max_pages": `it belongs under "list"`, "page_url": `it belongs under "list"`, "content": `it belongs under "article"`,
 		"title": `it belongs under "list" or "article"`, "date": `it belongs under "list" or "article"`,
 		"any": `it belongs under "filter"`, "smtp": `it belongs under "digest"`,
 	}
@@ -370,6 +370,8 @@ func (p *parser) list(n *yaml.Node, path string, l *List) {
 			p.selector(v, path, true, &l.Summary)
 		case "next":
 			p.selector(v, path, true, &l.Next)
+		case "page_url":
+			p.checked(v, path, checkPageURL, &l.PageURL)
 		case "date_format":
 			p.checked(v, path, checkDateFormat, &l.DateFormat)
 		case "json":
