@@ -247,22 +247,31 @@ func (c *Crawler) Commit(r Result) error {
 	for _, v := range r.pending.validators {
 		errs = append(errs, st.SetValidators(v.url, v.etag, v.lastModified))
 	}
-	for _, m := range r.pending.retries {
-		if m.clear {
-			errs = append(errs, st.Delete("retry/"+m.id))
-		} else {
-			errs = append(errs, st.Put("retry/"+m.id, m.r))
+	write := func(put func(string, any) error, del func(string) error) error {
+		var errs []error
+		for _, m := range r.pending.retries {
+			if m.clear {
+				errs = append(errs, del("retry/"+m.id))
+			} else {
+				errs = append(errs, put("retry/"+m.id, m.r))
+			}
 		}
-	}
-	for _, o := range r.pending.owners {
-		errs = append(errs, st.Put("owner/"+o.fingerprint, o.owner))
-	}
-	if r.pending.partialsKnown {
-		if len(r.pending.partials) == 0 {
-			errs = append(errs, st.Delete("partials/"+r.Source))
-		} else {
-			errs = append(errs, st.Put("partials/"+r.Source, r.pending.partials))
+		for _, o := range r.pending.owners {
+			errs = append(errs, put("owner/"+o.fingerprint, o.owner))
 		}
+		if r.pending.partialsKnown {
+			if len(r.pending.partials) == 0 {
+				errs = append(errs, del("partials/"+r.Source))
+			} else {
+				errs = append(errs, put("partials/"+r.Source, r.pending.partials))
+			}
+		}
+		return errors.Join(errs...)
+	}
+	if b, ok := st.(BatchStore); ok {
+		errs = append(errs, b.Update(write))
+	} else {
+		errs = append(errs, write(st.Put, st.Delete))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("commit %s: %w", r.Source, err)

@@ -31,6 +31,15 @@ type Store interface {
 	Delete(key string) error
 }
 
+// BatchStore is a Store that can write many bookkeeping records in one transaction. Commit uses
+// it when the Store has it, so a crawl's records cost one durable write rather than one each.
+type BatchStore interface {
+	Store
+	// Update calls fn with put and delete functions that write into one transaction, committed
+	// when fn returns nil and discarded when it returns an error.
+	Update(fn func(put func(key string, v any) error, del func(key string) error) error) error
+}
+
 // SeenDoc is a document to record as indexed once Result.Articles are in the index.
 type SeenDoc struct {
 	ID     string

@@ -346,6 +346,23 @@ func (s *Store) Get(key string, v any) (ok bool, err error) { return s.getJSON(b
 // Put stores a crawler bookkeeping value.
 func (s *Store) Put(key string, v any) error { return s.putJSON(bucketCrawl, key, v) }
 
+// Update writes many crawler bookkeeping values in one transaction: fn's puts and deletes are
+// committed together when it returns nil, and not at all when it returns an error.
+func (s *Store) Update(fn func(put func(key string, v any) error, del func(key string) error) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCrawl)
+		put := func(key string, v any) error {
+			raw, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte(key), raw)
+		}
+		del := func(key string) error { return b.Delete([]byte(key)) }
+		return fn(put, del)
+	})
+}
+
 // Delete removes a crawler bookkeeping value.
 func (s *Store) Delete(key string) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketCrawl).Delete([]byte(key)) })

@@ -304,3 +304,42 @@ func TestHolder(t *testing.T) {
 		t.Errorf("Holder(dead pid) = %d %v; want 999999999 false", pid, alive)
 	}
 }
+
+func TestUpdateIsOneTransaction(t *testing.T) {
+	s := openTemp(t)
+	if err := s.Put("keep", 1); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(func(put func(string, any) error, del func(string) error) error {
+		if err := put("a", "x"); err != nil {
+			return err
+		}
+		if err := del("keep"); err != nil {
+			return err
+		}
+		return errors.New("changed my mind")
+	})
+	if err == nil {
+		t.Fatal("Update returned nil for a failing fn")
+	}
+	var v any
+	if ok, _ := s.Get("a", &v); ok {
+		t.Errorf("a failed Update wrote a")
+	}
+	if ok, _ := s.Get("keep", &v); !ok {
+		t.Errorf("a failed Update deleted keep")
+	}
+	if err := s.Update(func(put func(string, any) error, del func(string) error) error {
+		return errors.Join(put("a", "x"), put("b", 2), del("keep"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var a string
+	var b int
+	okA, _ := s.Get("a", &a)
+	okB, _ := s.Get("b", &b)
+	okKeep, _ := s.Get("keep", &v)
+	if !okA || a != "x" || !okB || b != 2 || okKeep {
+		t.Errorf("after Update: a=%q(%v) b=%d(%v) keep present=%v; want a=x b=2, keep gone", a, okA, b, okB, okKeep)
+	}
+}

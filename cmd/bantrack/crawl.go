@@ -16,6 +16,9 @@ import (
 	"github.com/bantrack/bantrack/state"
 )
 
+// The state store writes a crawl's bookkeeping in one transaction.
+var _ crawler.BatchStore = (*state.Store)(nil)
+
 // parallelSources is how many sources are crawled at once.
 const parallelSources = 4
 
