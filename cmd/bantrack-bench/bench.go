@@ -223,7 +223,7 @@ func run(ctx context.Context, o options) (f figures, err error) {
 	// First crawl: everything is new. The index is closed at the end, as a `bantrack crawl`
 	// run does, so that its segments are on disk when its size is taken.
 	var stats crawler.Stats
-	cr := crawler.New(crawler.Options{Logger: o.log, Store: st, IgnoreRobots: true, NoRateLimit: true, Stats: &stats})
+	cr := crawler.New(crawler.Options{Logger: o.log, Store: st, IgnoreRobots: true, NoRateLimit: true, HostConcurrency: 4 * o.parallel, Stats: &stats})
 	start, cpuStart := time.Now(), cpuTime()
 	first := crawlAll(ctx, cr, ix, st, w.sources, o.parallel, o.log)
 	closeStart := time.Now()

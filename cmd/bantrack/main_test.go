@@ -294,3 +294,33 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedsCheck(t *testing.T) {
+	srv, feeds := fixtureSetup(t)
+	out, errs, code := runCmd(t, nil, "--config", feeds, "--log-level", "warn", "feeds", "check", "cac-wxfb", "miit-zcwj")
+	if code != 0 {
+		t.Fatalf("feeds check exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"== cac-wxfb", "4 items", "关于对美光公司在华销售产品进行网络安全审查的公告", "2023-03-31",
+		"== miit-zcwj", "3 items", "first article: title"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("feeds check output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "PROBLEM") {
+		t.Errorf("feeds check reports a problem on good fixtures:\n%s", out)
+	}
+	// Nothing is indexed or recorded: no data folder was even needed, and only GETs were sent.
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("feeds check sent %s %s", r.Method, r.Path)
+		}
+	}
+
+	// A listing whose layout changed: the selectors find nothing, and the command says so and fails.
+	srv.Override("cac", "/wxzw/wxfb/A093702index_1.htm", 200, []byte(`<html><body><ul class="new-list"><li><a href="/x.htm">x</a></li></ul></body></html>`))
+	out, _, code = runCmd(t, nil, "--config", feeds, "--log-level", "warn", "feeds", "check", "cac-wxfb")
+	if code == 0 || !strings.Contains(out, "PROBLEM") {
+		t.Errorf("feeds check on a changed layout: exit %d, output:\n%s\nwant a PROBLEM line and a non-zero exit", code, out)
+	}
+}
