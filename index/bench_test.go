@@ -12,7 +12,7 @@ import (
 // the same at scale, with latency percentiles.
 
 func genArticles(n int, seed uint64) []article.Article {
-	g := corpus.New(seed)
+	g := corpus.New(seed, n)
 	out := make([]article.Article, n)
 	for i := range out {
 		out[i] = g.Article(i)

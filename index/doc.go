@@ -1,17 +1,28 @@
 // Package index owns bantrack's bleve index: its explicit mapping and the
 // version stored with it, idempotent batched writes of article.Article
-// documents, lookups by id, ordered iteration over every stored document,
-// full-text search with filters, facets and highlighted snippets, and the
-// rebuild of an index under the current mapping.
+// documents, lookups by id or URL, ordered iteration over every stored
+// document, full-text search with filters, facets and highlighted snippets,
+// and the rebuild of an index under the current mapping (Reindex, Rebuild).
 //
 // Every document is stored whole as its JSON, so Get and All return exactly
-// what Put was given. Title, summary and text are indexed by one analyser that
-// stems English words ("banned" finds "ban") and splits Chinese into bigrams
-// (网络安全审查 and 美光 are found), so mixed-language documents need no
-// language detection. Vendors, agencies, countries, targets, actions, source,
-// lang and status are keyword fields for exact filters and facets.
+// what Put was given. Title, summary and text are indexed together in the
+// field "text" (title also alone in "title") by one analyser that stems
+// English words ("banned" finds "ban"), splits Chinese into overlapping
+// bigrams (网络安全审查 and 美光 are found) and adds each pair of
+// neighbouring English words as a term. Mixed-language documents need no
+// language detection. The text fields keep no term vectors: a quoted phrase
+// is searched as the conjunction of its word pairs and bigrams, and snippets
+// are cut by analysing the few hits shown again. Vendors, agencies,
+// countries, targets, actions, source, lang, status and url are keyword
+// fields for exact filters and facets; published and fetched are dates,
+// ban_score a number and ban_related a boolean.
+//
+// Open creates an index where there is none; OpenExisting does not (for
+// commands that only read). An index built under another mapping version is
+// refused with ErrMappingVersion, one held by another process with ErrLocked
+// after a short wait; the messages say what to run.
 //
 // The package must not import crawler, extract or digest: names are resolved
-// through the gazetteer by the caller before they reach a Request. It does no
-// network I/O and does no logging of its own.
+// through the gazetteer by the caller before they reach a Request (filters,
+// Request.Expand). It does no network I/O and no logging.
 package index

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +53,11 @@ type Index struct {
 	path      string
 	closeOnce sync.Once
 	closeErr  error
+
+	writes   atomic.Uint64 // counts writes, to know when facetMap is stale
+	facetMu  sync.Mutex
+	facetMap map[string]string // facet term → name, see facetNames
+	facetGen uint64            // writes when facetMap was made
 }
 
 // Open opens the index at path, creating it (and its parent folders' last
@@ -196,41 +203,101 @@ func (ix *Index) Close() error {
 	return ix.closeErr
 }
 
-// Put adds or replaces the articles, keyed by their ID, in as few batches as
-// their number allows. Putting the same article twice leaves one document.
+// Put adds or replaces the articles, keyed by their ID. Putting the same
+// article twice leaves one document. Many articles go into a few large
+// batches, written two (or GOMAXPROCS) at a time so that building one
+// batch's segment overlaps with the others'. If Put fails, some batches may
+// have been written; putting the same articles again is safe.
 func (ix *Index) Put(ctx context.Context, arts ...article.Article) error {
-	for start := 0; start < len(arts); start += putBatchSize {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("index put: %w", err)
-		}
-		end := min(start+putBatchSize, len(arts))
-		b := ix.bi.NewBatch()
-		for _, a := range arts[start:end] {
-			if a.ID == "" {
-				return fmt.Errorf("index put %s: article has no id", a.URL)
+	if len(arts) == 0 {
+		return nil
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	size := min(putBatchSize, (len(arts)+workers-1)/workers)
+	var chunks [][]article.Article
+	for start := 0; start < len(arts); start += size {
+		chunks = append(chunks, arts[start:min(start+size, len(arts))])
+	}
+	if len(chunks) == 1 {
+		return ix.putBatch(ctx, chunks[0])
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan []article.Article)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range min(workers, len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				if err := ix.putBatch(ctx, c); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
 			}
-			doc, err := toDoc(a)
-			if err != nil {
-				return fmt.Errorf("index put %s: %w", a.ID, err)
-			}
-			if err := b.Index(a.ID, doc); err != nil {
-				return fmt.Errorf("index put %s: %w", a.ID, err)
-			}
+		}()
+	}
+feed:
+	for _, c := range chunks {
+		select {
+		case work <- c:
+		case <-ctx.Done():
+			break feed
 		}
-		if err := ix.bi.Batch(b); err != nil {
-			return fmt.Errorf("index put batch of %d: %w", end-start, err)
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	if err := parent.Err(); err != nil {
+		return fmt.Errorf("index put: %w", err)
+	}
+	return nil
+}
+
+// putBatch writes arts in one bleve batch.
+func (ix *Index) putBatch(ctx context.Context, arts []article.Article) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index put: %w", err)
+	}
+	b := ix.bi.NewBatch()
+	for _, a := range arts {
+		if a.ID == "" {
+			return fmt.Errorf("index put %s: article has no id", a.URL)
 		}
+		doc, err := toDoc(a)
+		if err != nil {
+			return fmt.Errorf("index put %s: %w", a.ID, err)
+		}
+		if err := b.Index(a.ID, doc); err != nil {
+			return fmt.Errorf("index put %s: %w", a.ID, err)
+		}
+	}
+	err := ix.bi.Batch(b)
+	ix.writes.Add(1)
+	if err != nil {
+		return fmt.Errorf("index put batch of %d: %w", len(arts), err)
 	}
 	return nil
 }
 
 // Delete removes the documents with the given ids; unknown ids are ignored.
 func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index delete: %w", err)
+	}
 	b := ix.bi.NewBatch()
 	for _, id := range ids {
 		b.Delete(id)
 	}
-	if err := ix.bi.Batch(b); err != nil {
+	err := ix.bi.Batch(b)
+	ix.writes.Add(1)
+	if err != nil {
 		return fmt.Errorf("index delete: %w", err)
 	}
 	return nil
@@ -305,6 +372,7 @@ func toDoc(a article.Article) (map[string]any, error) {
 		fieldBanRelated: a.Ban.Related,
 		fieldBanScore:   a.Ban.Score,
 		fieldJSON:       string(raw),
+		fieldFacets:     facetValues(a),
 	}
 	if !a.Published.IsZero() {
 		d[fieldPublished] = a.Published

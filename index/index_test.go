@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -279,6 +280,14 @@ func TestSearchSortAndPaging(t *testing.T) {
 	if res.Total != 6 {
 		t.Errorf("Total = %d; want 6", res.Total)
 	}
+	// With no words there is nothing to rank: newest first.
+	res, err = ix.Search(context.Background(), Request{BanOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids(res), []string{"en-ban", "en-lifted", "zh-micron", "en-micron"}; !slices.Equal(got, want) {
+		t.Errorf("Search(ban only, no words) = %v; want %v", got, want)
+	}
 	if _, err := ix.Search(context.Background(), Request{Sort: "size"}); err == nil {
 		t.Error("Search(sort size) succeeded; want an error")
 	}
@@ -418,6 +427,15 @@ func TestPutIdempotent(t *testing.T) {
 	}
 	if err := ix.Put(context.Background(), article.Article{URL: "https://x.example/"}); err == nil {
 		t.Error("Put(article without id) succeeded; want an error")
+	}
+	if err := ix.Delete(context.Background(), changed.ID, "unknown"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Get(changed.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get(deleted) error = %v; want ErrNotFound", err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(arts)-1) {
+		t.Errorf("Count after Delete = %d; want %d", n, len(arts)-1)
 	}
 }
 
@@ -570,4 +588,97 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("second Open error = %v; want ErrLocked", err)
 		}
 	})
+}
+
+func TestPutMany(t *testing.T) {
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var arts []article.Article
+	for i := range 2*putBatchSize + 5 {
+		id := article.NewID("https://many.example/" + strconv.Itoa(i))
+		arts = append(arts, article.Article{ID: id, URL: "https://many.example/" + strconv.Itoa(i), Title: "export controls " + strconv.Itoa(i)})
+	}
+	if err := ix.Put(context.Background(), arts...); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.Count(); err != nil || n != uint64(len(arts)) {
+		t.Errorf("Count = %d, %v; want %d", n, err, len(arts))
+	}
+	bad := slices.Clone(arts)
+	bad[len(bad)-1].ID = ""
+	if err := ix.Put(context.Background(), bad...); err == nil {
+		t.Error("Put with an article without id succeeded; want an error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := ix.Put(ctx, arts...); !errors.Is(err, context.Canceled) {
+		t.Errorf("Put(cancelled) error = %v; want context.Canceled", err)
+	}
+}
+
+// Filters must not change the order of hits nor their scores much.
+func TestFiltersKeepRanking(t *testing.T) {
+	ix := openFilled(t)
+	ctx := context.Background()
+	plain, err := ix.Search(ctx, Request{Query: "ban fortinet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filtered, err := ix.Search(ctx, Request{Query: "ban fortinet", Countries: []string{"United States"}, Since: day("2020-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, h := range plain.Hits {
+		if h.ID != "zh-micron" && h.ID != "en-micron" { // not from the US or undated
+			want = append(want, h.ID)
+		}
+	}
+	if got := ids(filtered); !slices.Equal(got, want) {
+		t.Errorf("filtered order = %v; want %v", got, want)
+	}
+	for _, h := range filtered.Hits {
+		if h.Score <= 0 || h.Score != h.Score {
+			t.Errorf("hit %s score = %v; want a positive number", h.ID, h.Score)
+		}
+	}
+	// A query of exclusions only, with a filter, still scores.
+	res, err := ix.Search(ctx, Request{Query: "-lifted", BanOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sorted(ids(res)), []string{"en-ban", "en-micron", "zh-micron"}; !slices.Equal(got, want) {
+		t.Errorf("Search(-lifted, ban only) = %v; want %v", got, want)
+	}
+	for _, h := range res.Hits {
+		if h.Score != h.Score {
+			t.Errorf("hit %s score is NaN", h.ID)
+		}
+	}
+}
+
+func TestFacetsAfterWrite(t *testing.T) {
+	ix := openFilled(t)
+	ctx := context.Background()
+	if _, err := ix.Search(ctx, Request{Facets: true}); err != nil {
+		t.Fatal(err)
+	}
+	a := article.Article{ID: "new", URL: "https://news.example/new", Source: "newswire", Lang: "en", Title: "Kaspersky banned",
+		Entities: article.Entities{Vendors: []string{"Kaspersky"}}}
+	if err := ix.Put(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, Request{Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Facets["vendors"]["Kaspersky"]; got != 1 {
+		t.Errorf("Facets[vendors][Kaspersky] after Put = %d; want 1", got)
+	}
+	if got := res.Facets["sources"]["newswire"]; got != 4 {
+		t.Errorf("Facets[sources][newswire] after Put = %d; want 4", got)
+	}
 }

@@ -14,14 +14,17 @@ import (
 // MappingVersion is the version of the mapping this package builds. It is
 // stored in the index; an index built under another version must be rebuilt
 // with Reindex (bantrack reindex).
-const MappingVersion = 1
+//
+//  1. first mapping: text with term vectors, a doc-values field per facet.
+//  2. word pairs in the text analyser, no term vectors, one coded facets field.
+const MappingVersion = 2
 
 // textAnalyzer is the one analyser for free text: Unicode word splitting,
 // full/half-width folding, English possessives, lower case and English stop
 // words (one filter, bantrack_fold), CJK bigrams, Porter stemming, and pairs
-// of neighbouring Latin words as extra terms (bantrack_pairs). Latin words are stemmed, runs of
-// Han, Kana or Hangul become overlapping bigrams, so one field serves English,
-// Chinese and documents that mix them.
+// of neighbouring Latin words as extra terms (bantrack_pairs). Latin words
+// are stemmed, runs of Han, Kana or Hangul become overlapping bigrams, so one
+// field serves English, Chinese and documents that mix them.
 const textAnalyzer = "bantrack_text"
 
 // Field names of the index. Query strings may name them: `vendors:Fortinet`,
@@ -42,7 +45,8 @@ const (
 	fieldBanScore   = "ban_score"
 	fieldPublished  = "published"
 	fieldFetched    = "fetched"
-	fieldJSON       = "json" // the whole article, stored and not indexed
+	fieldJSON       = "json"   // the whole article, stored and not indexed
+	fieldFacets     = "facets" // every facet value, prefixed by its facet's code
 )
 
 // newMapping builds the explicit mapping: nothing is indexed that is not
@@ -63,11 +67,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 
-	text := func(vectors bool) *mapping.FieldMapping {
+	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = textAnalyzer
 		f.Store = false
-		f.IncludeTermVectors = vectors // positions for phrases and snippets
+		f.IncludeTermVectors = false // phrases use word pairs, snippets re-analyse
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -81,22 +85,25 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = docValues // facets and sorting read doc values
 		return f
 	}
-	date := func() *mapping.FieldMapping {
+	date := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewDateTimeFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = docValues // sorting by date reads them
 		return f
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldText, text(true))
-	doc.AddFieldMappingsAt(fieldTitle, text(true))
+	doc.AddFieldMappingsAt(fieldText, text())
+	doc.AddFieldMappingsAt(fieldTitle, text())
 	doc.AddFieldMappingsAt(fieldURL, kw(false))
 	doc.AddFieldMappingsAt(fieldStatus, kw(false))
 	for _, name := range []string{fieldSource, fieldLang, fieldVendors, fieldAgencies, fieldCountries, fieldTargets, fieldActions} {
-		doc.AddFieldMappingsAt(name, kw(true))
+		doc.AddFieldMappingsAt(name, kw(false))
 	}
+	// Facets read doc values once per matching document and field; one
+	// field holding them all costs a third of six fields.
+	doc.AddFieldMappingsAt(fieldFacets, kw(true))
 	related := bleve.NewBooleanFieldMapping()
 	related.Store = false
 	related.IncludeInAll = false
@@ -107,8 +114,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	score.IncludeInAll = false
 	score.DocValues = false
 	doc.AddFieldMappingsAt(fieldBanScore, score)
-	doc.AddFieldMappingsAt(fieldPublished, date())
-	doc.AddFieldMappingsAt(fieldFetched, date())
+	doc.AddFieldMappingsAt(fieldPublished, date(true))
+	doc.AddFieldMappingsAt(fieldFetched, date(false))
 	stored := bleve.NewTextFieldMapping()
 	stored.Index = false
 	stored.Store = true

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 	"unicode"
@@ -31,18 +32,117 @@ const maxLimit = 10000
 // facetSize is how many values each facet reports at most.
 const facetSize = 25
 
-type facetField struct{ name, field string }
+// facetTerms is how many values of all facets together are counted.
+const facetTerms = 2000
 
-// facetFields are the facet names of Result.Facets with their index fields.
+type facetField struct{ name, code, field string }
+
+// facetFields are the facet names of Result.Facets, the codes that start
+// their values in the facets field, and the keyword fields holding the names.
 func facetFields() []facetField {
 	return []facetField{
-		{"vendors", fieldVendors},
-		{"agencies", fieldAgencies},
-		{"countries", fieldCountries},
-		{"sources", fieldSource},
-		{"actions", fieldActions},
-		{"lang", fieldLang},
+		{"vendors", "v", fieldVendors},
+		{"agencies", "a", fieldAgencies},
+		{"countries", "c", fieldCountries},
+		{"sources", "s", fieldSource},
+		{"actions", "x", fieldActions},
+		{"lang", "l", fieldLang},
 	}
+}
+
+// facetTerm is the term of value in the facets field: the facet's code and
+// 36 bits of the value's hash, seven bytes whatever the name's length.
+// Facets read every value of the documents near each match, so short terms
+// make them several times faster. Two names colliding is unlikely (one in
+// about 30,000 for 1,000 names of one facet) and only merges their counts.
+func facetTerm(code, value string) string {
+	h := fnv.New64a()
+	h.Write([]byte(value))
+	sum := h.Sum64()
+	var b [6]byte
+	for i := range b {
+		b[i] = facetDigits[sum&63]
+		sum >>= 6
+	}
+	return code + string(b[:])
+}
+
+const facetDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+// facetValues are the terms of the facets field for a.
+func facetValues(a article.Article) []string {
+	var out []string
+	add := func(code string, vs ...string) {
+		for _, v := range vs {
+			if v != "" {
+				out = append(out, facetTerm(code, v))
+			}
+		}
+	}
+	add("v", a.Vendors...)
+	add("a", a.Agencies...)
+	add("c", a.Countries...)
+	add("s", a.Source)
+	add("x", a.Ban.Actions...)
+	add("l", a.Lang)
+	return out
+}
+
+// facetNames maps facet terms back to names, from the dictionaries of the
+// keyword fields. It is kept until the next write.
+func (ix *Index) facetNames() (map[string]string, error) {
+	gen := ix.writes.Load()
+	ix.facetMu.Lock()
+	defer ix.facetMu.Unlock()
+	if ix.facetMap != nil && ix.facetGen == gen {
+		return ix.facetMap, nil
+	}
+	names := map[string]string{}
+	for _, f := range facetFields() {
+		d, err := ix.bi.FieldDict(f.field)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			names[facetTerm(f.code, e.Term)] = e.Term
+		}
+		if err := d.Close(); err != nil {
+			return nil, err
+		}
+	}
+	ix.facetMap, ix.facetGen = names, gen
+	return names, nil
+}
+
+// splitFacets sorts the counted terms of the facets field into their facets,
+// keeping the facetSize most frequent values of each.
+func splitFacets(terms []*search.TermFacet, names map[string]string) map[string]map[string]int {
+	out := make(map[string]map[string]int, len(facetFields()))
+	codes := map[byte]string{}
+	for _, f := range facetFields() {
+		out[f.name] = map[string]int{}
+		codes[f.code[0]] = f.name
+	}
+	// terms come most frequent first.
+	for _, t := range terms {
+		name, ok := names[t.Term]
+		if !ok || t.Term == "" {
+			continue // written after the names were read
+		}
+		facet := out[codes[t.Term[0]]]
+		if facet != nil && len(facet) < facetSize {
+			facet[name] += t.Count
+		}
+	}
+	return out
 }
 
 // Request is one search. Filters combine with AND across kinds and OR within
@@ -53,19 +153,22 @@ type Request struct {
 	// "phrases", field:value (fields: text, title, url, vendors, agencies,
 	// countries, targets, actions, source, lang, status, ban_related,
 	// ban_score, published, fetched). Unfielded words search title, summary
-	// and text. A Chinese word needs all its character bigrams. Empty
+	// and text. A Chinese word needs all its character bigrams; a quoted
+	// phrase needs its pairs of neighbouring words (and bigrams). Empty
 	// matches every document (then filters decide).
 	Query string
 
 	Vendors, Agencies, Countries, Sources, Targets []string
 	Lang                                           string
 	// Since and Until bound Published, both inclusive; zero is unbounded.
-	// Documents without a publication date never pass a bound.
+	// For `--until 2026-09-18` to include that day, pass the day's last
+	// instant (or the next midnight minus a nanosecond). Documents without a
+	// publication date never pass a bound.
 	Since, Until time.Time
 	// BanOnly keeps ban-related documents only.
 	BanOnly bool
 
-	Sort          string // SortRelevance (default) or SortDate
+	Sort          string // SortRelevance (default; SortDate when Query is empty) or SortDate
 	Limit, Offset int    // Limit 0 means DefaultLimit
 
 	Facets    bool // fill Result.Facets
@@ -81,8 +184,8 @@ type Request struct {
 
 // Result is the answer to a Request.
 type Result struct {
-	Total uint64 // matching documents, not only those in Hits
-	Took  time.Duration
+	Total uint64        // matching documents, not only those in Hits
+	Took  time.Duration // the whole search, snippets included
 	Hits  []Hit
 	// Facets maps a facet name (vendors, agencies, countries, sources,
 	// actions, lang) to value counts over all matching documents; nil unless
@@ -112,7 +215,12 @@ type Hit struct {
 
 // Search runs req.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
-	sr, textQuery, err := buildSearch(req, ix.bi.Mapping().AnalyzerNamed(textAnalyzer))
+	start := time.Now()
+	an := ix.bi.Mapping().AnalyzerNamed(textAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("search: index mapping has no analyzer %s: %w (run bantrack reindex)", textAnalyzer, ErrMappingVersion)
+	}
+	sr, textQuery, err := buildSearch(req, an)
 	if err != nil {
 		return nil, err
 	}
@@ -120,13 +228,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	var locs map[string]search.TermLocationMap
-	if req.Highlight && textQuery != nil && len(res.Hits) > 0 {
-		if locs, err = ix.locations(ctx, textQuery, res.Hits); err != nil {
-			return nil, fmt.Errorf("search %q: highlight: %w", req.Query, err)
-		}
+	var marks map[string]bool
+	if req.Highlight && textQuery != nil {
+		marks = highlightTerms(textQuery, an)
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		a, err := hitArticle(h)
 		if err != nil {
@@ -144,45 +250,63 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
-			Snippet:    snippet(a, locs[h.ID], req.Highlight),
+			Snippet:    snippet(a, an, marks),
 		})
 	}
 	if req.Facets {
-		out.Facets = make(map[string]map[string]int, len(facetFields()))
-		for _, f := range facetFields() {
-			counts := map[string]int{}
-			if fr := res.Facets[f.name]; fr != nil && fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts[t.Term] = t.Count
-				}
-			}
-			out.Facets[f.name] = counts
+		var terms []*search.TermFacet
+		if fr := res.Facets[fieldFacets]; fr != nil && fr.Terms != nil {
+			terms = fr.Terms.Terms()
 		}
+		names, err := ix.facetNames()
+		if err != nil {
+			return nil, fmt.Errorf("search %q: facet names: %w", req.Query, err)
+		}
+		out.Facets = splitFacets(terms, names)
 	}
+	out.Took = time.Since(start)
 	return out, nil
 }
 
-// locations returns where q matched in the text of hits. It runs q again
-// restricted to those documents, so that locations are gathered for the few
-// hits shown rather than for every match.
-func (ix *Index) locations(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) (map[string]search.TermLocationMap, error) {
-	idList := make([]string, len(hits))
-	for i, h := range hits {
-		idList[i] = h.ID
+// highlightTerms returns the analysed terms of the text a query looks for,
+// outside its must-not parts: the words to mark in snippets.
+func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
+	terms := map[string]bool{}
+	var walk func(query.Query)
+	walk = func(q query.Query) {
+		switch q := q.(type) {
+		case *query.BooleanQuery:
+			if q.Must != nil {
+				walk(q.Must)
+			}
+			if q.Should != nil {
+				walk(q.Should)
+			}
+		case *query.ConjunctionQuery:
+			for _, c := range q.Conjuncts {
+				walk(c)
+			}
+		case *query.DisjunctionQuery:
+			for _, c := range q.Disjuncts {
+				walk(c)
+			}
+		case *query.MatchQuery:
+			if isTextField(q.FieldVal) {
+				for _, t := range an.Analyze([]byte(foldWidth(q.Match))) {
+					terms[string(t.Term)] = true
+				}
+			}
+		case *query.TermQuery:
+			if isTextField(q.FieldVal) {
+				terms[q.Term] = true
+			}
+		}
 	}
-	sr := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(idList), q}), len(idList), 0, false)
-	sr.IncludeLocations = true
-	sr.Score = "none"
-	res, err := ix.bi.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]search.TermLocationMap, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = h.Locations[fieldText]
-	}
-	return out, nil
+	walk(q)
+	return terms
 }
+
+func isTextField(f string) bool { return f == "" || f == fieldText || f == fieldTitle }
 
 // buildSearch turns req into a bleve request. It also returns the part of
 // the query that matches text, without filters, for highlighting; nil when
@@ -204,22 +328,25 @@ func buildSearch(req Request, an analysis.Analyzer) (*bleve.SearchRequest, query
 	}
 	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
 	sr.Fields = []string{fieldJSON}
-	switch req.Sort {
+	sortBy := req.Sort
+	if strings.TrimSpace(req.Query) == "" && (sortBy == "" || sortBy == SortRelevance) {
+		sortBy = SortDate // no words, nothing to rank
+	}
+	// No tie-break on _id: it reads every match's stored id, which took half
+	// the time of a common word's search; ties keep the index's order.
+	switch sortBy {
 	case "", SortRelevance:
-		sr.SortBy([]string{"-_score", "_id"})
+		sr.SortBy([]string{"-_score"})
 	case SortDate:
 		sr.SortByCustom(search.SortOrder{
 			&search.SortField{Field: fieldPublished, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
 			&search.SortScore{Desc: true},
-			&search.SortDocID{},
 		})
 	default:
 		return nil, nil, fmt.Errorf("search: unknown sort %q (want %s or %s)", req.Sort, SortRelevance, SortDate)
 	}
 	if req.Facets {
-		for _, f := range facetFields() {
-			sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
-		}
+		sr.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, facetTerms))
 	}
 	return sr, textQuery, nil
 }
@@ -263,24 +390,64 @@ func buildQuery(req Request, an analysis.Analyzer) (full, text query.Query, err 
 	if req.Lang != "" {
 		terms(fieldLang, []string{req.Lang})
 	}
-	if !req.Since.IsZero() || !req.Until.IsZero() {
-		inclusive := true
-		dq := query.NewDateRangeInclusiveQuery(req.Since, req.Until, &inclusive, &inclusive)
-		dq.SetField(fieldPublished)
-		filters = append(filters, dq)
-	}
 	if req.BanOnly {
 		b := query.NewBoolFieldQuery(true)
 		b.SetField(fieldBanRelated)
 		filters = append(filters, b)
 	}
-	if len(filters) == 0 {
-		return main, text, nil
+	// The date bound is a range over many terms: cheaper to check on the
+	// documents the rest matches than to walk through.
+	var dates query.Query
+	if !req.Since.IsZero() || !req.Until.IsZero() {
+		inclusive := true
+		dq := query.NewDateRangeInclusiveQuery(req.Since, req.Until, &inclusive, &inclusive)
+		dq.SetField(fieldPublished)
+		dates = dq
 	}
-	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
-	bq.AddFilter(query.NewConjunctionQuery(filters))
-	return bq, text, nil
+
+	// Filters join the query in one conjunction, which skips from one
+	// document all parts match to the next, rather than scoring every
+	// match of the words and filtering afterwards; a tiny boost keeps them
+	// out of the ranking.
+	var q query.Query
+	switch {
+	case text == nil && len(filters) == 0:
+		q = main
+	case text == nil:
+		q = query.NewConjunctionQuery(filters)
+	case len(filters) == 0:
+		q = main
+	default:
+		for _, f := range filters {
+			lowerBoost(f)
+		}
+		q = query.NewConjunctionQuery(append([]query.Query{main}, filters...))
+	}
+	if dates != nil {
+		bq := query.NewBooleanQuery([]query.Query{q}, nil, nil)
+		bq.AddFilter(dates)
+		q = bq
+	}
+	return q, text, nil
 }
+
+// lowerBoost sets filterBoost on q, or on its disjuncts (a disjunction's
+// own boost is not applied).
+func lowerBoost(q query.Query) {
+	if d, ok := q.(*query.DisjunctionQuery); ok {
+		for _, c := range d.Disjuncts {
+			lowerBoost(c)
+		}
+		return
+	}
+	if b, ok := q.(query.BoostableQuery); ok {
+		b.SetBoost(filterBoost)
+	}
+}
+
+// filterBoost weighs filters in the score: enough to stay a number, too
+// little to change the order of hits.
+const filterBoost = 1e-4
 
 // expansions keys e by the folded form of its words.
 func expansions(e map[string][]string) map[string][]string {
@@ -360,11 +527,18 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string) query
 		if q.FieldVal != "" && q.FieldVal != fieldText && q.FieldVal != fieldTitle {
 			return q
 		}
+		// Text fields keep no positions: a phrase is the conjunction of its
+		// word pairs (see phraseTerms), a fuzzy one of its fuzzy words.
 		var out query.Query = q
-		if q.Fuzziness == 0 && an != nil {
-			if pq := phraseTerms(an, q); pq != nil {
-				out = pq
-			}
+		if q.Fuzziness != 0 {
+			m := query.NewMatchQuery(q.MatchPhrase)
+			m.SetField(q.FieldVal)
+			m.SetFuzziness(q.Fuzziness)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.BoostVal = q.BoostVal
+			out = m
+		} else if pq := phraseTerms(an, q); pq != nil {
+			out = pq
 		}
 		if q.FieldVal != "" {
 			return out

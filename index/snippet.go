@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/bantrack/bantrack/article"
 )
@@ -49,9 +49,11 @@ func ReplaceMarkers(s, open, closing string) string {
 type span struct{ start, end int }
 
 // snippet cuts a one-line passage of a's content around the best cluster of
-// matches in locs (the locations in the text field), marking the matches
-// when highlight is set. With no match in the body it is the body's start.
-func snippet(a article.Article, locs search.TermLocationMap, highlight bool) string {
+// the terms in marks in the first paragraph that has any, marking them; with
+// no marks, or none in the body, it is the start of the body (summary or
+// text) unmarked. The content is analysed again, paragraph by paragraph
+// until one matches, to find the terms: cheaper than keeping term vectors.
+func snippet(a article.Article, an analysis.Analyzer, marks map[string]bool) string {
 	c := content(a)
 	// Matches in the title are shown as the title; prefer the body's.
 	bodyStart := 0
@@ -59,14 +61,8 @@ func snippet(a article.Article, locs search.TermLocationMap, highlight bool) str
 		bodyStart = len(foldWidth(a.Title)) + 2
 	}
 	var spans []span
-	for _, ls := range locs {
-		for _, l := range ls {
-			s, e := int(l.Start), int(l.End)
-			if s < bodyStart || e > len(c) || s >= e {
-				continue
-			}
-			spans = append(spans, span{s, e})
-		}
+	if len(marks) > 0 && an != nil {
+		spans = firstMatches(c, bodyStart, an, marks)
 	}
 	if len(spans) == 0 {
 		body := cutForward(c, bodyStart, snippetBytes)
@@ -100,17 +96,36 @@ func snippet(a article.Article, locs search.TermLocationMap, highlight bool) str
 			end = wordEnd(c, sp.end)
 		}
 		b.WriteString(dropMarkers(c[pos:sp.start]))
-		if highlight {
-			b.WriteString(HighlightStart)
-		}
+		b.WriteString(HighlightStart)
 		b.WriteString(dropMarkers(c[sp.start:sp.end]))
-		if highlight {
-			b.WriteString(HighlightEnd)
-		}
+		b.WriteString(HighlightEnd)
 		pos = sp.end
 	}
 	b.WriteString(dropMarkers(c[pos:end]))
 	return clean(b.String(), start > bodyStart, end < len(c))
+}
+
+// firstMatches returns where the terms in marks occur in the first line
+// (paragraph) of c after bodyStart that has any.
+func firstMatches(c string, bodyStart int, an analysis.Analyzer, marks map[string]bool) []span {
+	var spans []span
+	for ps := bodyStart; ps < len(c) && len(spans) == 0; {
+		pe := strings.IndexByte(c[ps:], '\n')
+		if pe < 0 {
+			pe = len(c)
+		} else {
+			pe += ps
+		}
+		if pe > ps {
+			for _, t := range an.Analyze([]byte(c[ps:pe])) {
+				if marks[string(t.Term)] && t.Start < t.End {
+					spans = append(spans, span{ps + t.Start, ps + t.End})
+				}
+			}
+		}
+		ps = pe + 1
+	}
+	return spans
 }
 
 // mergeSpans sorts spans and joins those that overlap or touch (CJK bigrams

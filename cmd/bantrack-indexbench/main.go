@@ -74,7 +74,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 	}
 
-	gen := corpus.New(o.seed)
+	gen := corpus.New(o.seed, o.docs)
 	fmt.Fprintf(w, "corpus: %d documents batched (Put of %d), %d one at a time, seed %d\n", o.docs, o.chunk, o.single, o.seed)
 
 	// Batched.
@@ -114,7 +114,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		if err != nil {
 			return err
 		}
-		sgen := corpus.New(o.seed + 1)
+		sgen := corpus.New(o.seed+1, o.single)
 		var sspent time.Duration
 		for i := range o.single {
 			a := sgen.Article(i)

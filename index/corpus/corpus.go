@@ -161,15 +161,21 @@ type Generator struct {
 	agen     []entity
 	ctry     []entity
 	start    time.Time
-	cur      []string // the current document's topic vocabulary
+	step     time.Duration // publication time between two articles
+	cur      []string      // the current document's topic vocabulary
 	vendZipf *rand.Zipf
 }
 
-// New returns a generator for seed.
-func New(seed uint64) *Generator {
+// span is the time a corpus covers.
+const span = 5 * 365 * 24 * time.Hour
+
+// New returns a generator for seed, for a corpus of about docs articles.
+// Articles come in order of publication, a few days' jitter aside, as a
+// crawler finds them, spread over five years from 2021.
+func New(seed uint64, docs int) *Generator {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	g := &Generator{rng: rng, vendors: vendors(), agen: agencies(), ctry: countries(),
-		start: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)}
+		start: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), step: span / time.Duration(max(1, docs))}
 	g.enVocab = append(strings.Fields(enWords), tail(rng, 30000, latinSyllables())...)
 	zh := strings.Fields(zhWords)
 	g.zhVocab = append(zh, tail(rng, 20000, hanChars(zh))...)
@@ -221,7 +227,8 @@ type Stats struct {
 // Article returns the i-th article. Chinese ones are about 40 % of all.
 func (g *Generator) Article(i int) article.Article {
 	zh := g.rng.IntN(10) < 4
-	pub := g.start.Add(time.Duration(g.rng.Int64N(int64(5 * 365 * 24 * time.Hour)))).Truncate(time.Minute)
+	jitter := time.Duration(g.rng.Int64N(int64(72*time.Hour))) - 36*time.Hour
+	pub := g.start.Add(time.Duration(i)*g.step + jitter).Truncate(time.Minute)
 	nv := 1 + g.rng.IntN(4)
 	vs := g.pickVendors(nv)
 	as := pick(g.rng, g.agen, 1+g.rng.IntN(2))

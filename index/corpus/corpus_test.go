@@ -8,7 +8,7 @@ import (
 )
 
 func TestArticle(t *testing.T) {
-	g := New(7)
+	g := New(7, 200)
 	langs := map[string]int{}
 	for i := range 200 {
 		a := g.Article(i)
@@ -31,7 +31,7 @@ func TestArticle(t *testing.T) {
 	if langs["en"] < 80 || langs["zh"] < 50 {
 		t.Errorf("languages = %v; want a mix of en and zh", langs)
 	}
-	if a, b := New(3).Article(0), New(3).Article(0); !reflect.DeepEqual(a, b) {
+	if a, b := New(3, 10).Article(0), New(3, 10).Article(0); !reflect.DeepEqual(a, b) {
 		t.Error("two generators with one seed made different articles")
 	}
 }
