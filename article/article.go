@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -120,4 +121,15 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// AddURLs records other URLs the same document was found under, skipping its own URL and
+// those already known, in the order given.
+func (a *Article) AddURLs(urls ...string) {
+	for _, u := range urls {
+		if u == "" || u == a.URL || slices.Contains(a.AltURLs, u) {
+			continue
+		}
+		a.AltURLs = append(a.AltURLs, u)
+	}
 }

@@ -43,3 +43,12 @@ func TestMarshalExportRecord(t *testing.T) {
 		t.Errorf("round trip = %+v", back)
 	}
 }
+
+func TestAddURLs(t *testing.T) {
+	a := Article{URL: "https://x/a", AltURLs: []string{"https://x/b"}}
+	a.AddURLs("https://x/a", "https://x/b", "", "https://x/c", "https://x/c", "https://x/d")
+	got := strings.Join(a.AltURLs, " ")
+	if want := "https://x/b https://x/c https://x/d"; got != want {
+		t.Errorf("AltURLs = %q; want %q", got, want)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/crawler"
 	"github.com/bantrack/bantrack/extract"
+	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/state"
 )
 
@@ -179,7 +180,11 @@ func (p *pipeline) crawlSource(ctx context.Context, cr *crawler.Crawler, src con
 // lacks: the next run fetches it again and the upsert by id keeps it single.
 func (p *pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Result) error {
 	if len(res.Articles) > 0 {
-		if err := p.st.index.Put(ctx, analyze(res.Articles)...); err != nil {
+		arts := analyze(res.Articles)
+		if err := p.keepURLs(arts); err != nil {
+			return err
+		}
+		if err := p.st.index.Put(ctx, arts...); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
 	}
@@ -195,6 +200,27 @@ func (p *pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	}
 	if err := cr.Commit(res); err != nil {
 		return fmt.Errorf("record crawl state: %w", err)
+	}
+	return nil
+}
+
+// keepURLs carries over the URLs a document was already known under, so that a copy found in a
+// later run, or a refresh, adds to the document's URLs rather than replacing them. Only documents
+// the state store has seen are looked up in the index.
+func (p *pipeline) keepURLs(arts []article.Article) error {
+	for i := range arts {
+		if _, seen, err := p.st.state.Seen(arts[i].ID); err != nil || !seen {
+			continue
+		}
+		old, err := p.st.index.Get(arts[i].ID)
+		if errors.Is(err, index.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read stored document %s: %w", arts[i].ID, err)
+		}
+		arts[i].AddURLs(old.URL)
+		arts[i].AddURLs(old.AltURLs...)
 	}
 	return nil
 }

@@ -324,3 +324,66 @@ func TestFeedsCheck(t *testing.T) {
 		t.Errorf("feeds check on a changed layout: exit %d, output:\n%s\nwant a PROBLEM line and a non-zero exit", code, out)
 	}
 }
+
+// TestMirrorKeepsBothURLs: a notice reposted under a second URL in a later crawl stays one
+// document that keeps both URLs, also after a refresh.
+func TestMirrorKeepsBothURLs(t *testing.T) {
+	srv, feeds := fixtureSetup(t)
+	g := []string{"--config", feeds, "--data", t.TempDir(), "--log-level", "warn"}
+	if _, errs, code := runCmd(t, nil, append(g, "crawl", "--source", "mofcom-zcfb")...); code != 0 {
+		t.Fatalf("crawl exit %d: %s", code, errs)
+	}
+	const listing, notice = "zwgk/zcfb/index.html", "zwgk/zcfb/art/2025/art_4f1e2d3c6b5a4978a1b2c3d4e5f60718.html"
+	page, err := fs.ReadFile(bantrack.Fixtures(), "sites/mofcom/"+notice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := fs.ReadFile(bantrack.Fixtures(), "sites/mofcom/"+listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirrorItem := `<li><a href="/mirror/pvh-illumina.html" title="转载：不可靠实体清单工作机制公告">转载：不可靠实体清单工作机制公告</a><span class="date">[2025-02-05]</span></li>`
+	withMirror := strings.Replace(string(list), "<li><a href=\"/zwgk/zcfb/art/2025/", mirrorItem+"<li><a href=\"/zwgk/zcfb/art/2025/", 1)
+	if withMirror == string(list) {
+		t.Fatal("could not add the mirror item to the listing fixture")
+	}
+	srv.Override("mofcom", "/"+listing, 0, []byte(withMirror))
+	srv.Override("mofcom", "/mirror/pvh-illumina.html", 0, page)
+
+	mirror := srv.Origin("mofcom") + "/mirror/pvh-illumina.html"
+	original := srv.Origin("mofcom") + "/" + notice
+	check := func(when string) {
+		t.Helper()
+		out, _, code := runCmd(t, nil, append(g, "export")...)
+		if code != 0 {
+			t.Fatalf("%s: export exit %d", when, code)
+		}
+		var found []article.Article
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var a article.Article
+			if err := json.Unmarshal([]byte(l), &a); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(a.Title, "PVH") || a.URL == mirror {
+				found = append(found, a)
+			}
+		}
+		if len(found) != 1 {
+			t.Fatalf("%s: %d documents for the PVH notice; want 1", when, len(found))
+		}
+		urls := append([]string{found[0].URL}, found[0].AltURLs...)
+		if !slices.Contains(urls, mirror) || !slices.Contains(urls, original) {
+			t.Errorf("%s: the notice's URLs are %v; want both %s and %s", when, urls, original, mirror)
+		}
+	}
+	if _, errs, code := runCmd(t, nil, append(g, "crawl", "--source", "mofcom-zcfb")...); code != 0 {
+		t.Fatalf("second crawl exit %d: %s", code, errs)
+	}
+	check("after the mirror appeared")
+	// The listing drops the mirror again; a refresh fetches the notice anew and must keep it.
+	srv.Restore("mofcom", "/"+listing)
+	if _, errs, code := runCmd(t, nil, append(g, "crawl", "--refresh", "--source", "mofcom-zcfb")...); code != 0 {
+		t.Fatalf("refresh exit %d: %s", code, errs)
+	}
+	check("after a refresh, with the mirror gone from the listing")
+}
