@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/bantrack/bantrack/config"
@@ -172,6 +173,9 @@ func (a *app) openStore(write bool) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.checkFree(dir); err != nil {
+		return nil, err
+	}
 	s := &store{dir: dir}
 	l, err := state.Acquire(filepath.Join(dir, "lock"))
 	if err != nil {
@@ -192,6 +196,35 @@ func (a *app) openStore(write bool) (*store, error) {
 	}
 	return s, nil
 }
+
+// defaultMinFree is the free space a writer wants in the data folder before it starts. bleve
+// cannot finish a write on a full disk (and its background merger may crash the process), so
+// bantrack refuses to start one rather than fail half-way.
+const defaultMinFree = 64 << 20
+
+// checkFree fails when the data folder's file system has less free space than $BANTRACK_MIN_FREE
+// (a size such as 64MiB; default 64 MiB). A file system that cannot say is let through.
+func (a *app) checkFree(dir string) error {
+	min := int64(defaultMinFree)
+	if v := a.getenv("BANTRACK_MIN_FREE"); v != "" {
+		n, err := config.ParseSize(v)
+		if err != nil {
+			return usageErrorf("BANTRACK_MIN_FREE=%q: %v", v, err)
+		}
+		min = n
+	}
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return nil
+	}
+	if free := int64(st.Bavail) * st.Bsize; free < min {
+		return fmt.Errorf("data folder %s has %s free, less than the %s bantrack needs to write safely: "+
+			"free some space, or pass --data DIR on a larger disk (BANTRACK_MIN_FREE sets the bar)", dir, mib(free), mib(min))
+	}
+	return nil
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // openReader opens the index only, read-only and without the lock: for search, show and export.
 func (a *app) openReader() (*store, error) {
