@@ -105,6 +105,7 @@ func (d *daemon) serve(ctx context.Context, cfg *config.Config, stopTimeout time
 	d.log.Info("bantrack run started", "pid", d.info.PID, "config", cfg.Path, "data", d.st.dir, "sources", len(cfg.Sources))
 	d.logNext()
 	d.saveStatus()
+	d.catchUp(time.Now())
 
 	for {
 		select {
@@ -161,6 +162,46 @@ func (d *daemon) apply(cfg *config.Config) error {
 		d.entries[p.name] = d.cron.Schedule(p.sched, d.job(p.name))
 	}
 	return nil
+}
+
+// catchUp starts, right away, the jobs whose last run is older than their schedule allows: sources
+// never crawled or overdue after downtime, and a digest whose time passed while the daemon was
+// down (not a first digest: that waits for its schedule).
+func (d *daemon) catchUp(now time.Time) {
+	d.mu.Lock()
+	cfg := d.cfg
+	d.mu.Unlock()
+	for _, name := range d.overdue(cfg, now) {
+		d.log.Info("overdue: running now", "job", name)
+		go d.job(name).Run()
+	}
+}
+
+// overdue lists the jobs of cfg that should have run before now, given their last runs.
+func (d *daemon) overdue(cfg *config.Config, now time.Time) []string {
+	var names []string
+	for _, src := range cfg.Sources {
+		sched, err := cron.ParseStandard(src.Schedule)
+		if err != nil {
+			continue
+		}
+		h, err := d.st.state.Health(src.Name)
+		if err != nil {
+			d.log.Warn("read source health", "source", src.Name, "error", err)
+			continue
+		}
+		if h.LastRun.IsZero() || !sched.Next(h.LastRun).After(now) {
+			names = append(names, src.Name)
+		}
+	}
+	if len(cfg.Digest.To) > 0 {
+		if sched, err := cron.ParseStandard(cfg.Digest.Schedule); err == nil {
+			if last, ok, err := d.st.state.LastDigest(); err == nil && ok && !sched.Next(last.Sent).After(now) {
+				names = append(names, digestJob)
+			}
+		}
+	}
+	return names
 }
 
 // reload reads the feeds file again. A file that does not load is rejected with its errors and

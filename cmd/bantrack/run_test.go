@@ -3,15 +3,21 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/state"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a child process writes to it.
@@ -367,4 +373,42 @@ func listTree(dir string) []string {
 		return nil
 	})
 	return out
+}
+
+// TestOverdue: on start, the daemon runs at once the sources never crawled or overdue after
+// downtime, and a digest whose time passed; not a first digest, not what is not yet due.
+func TestOverdue(t *testing.T) {
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for name, last := range map[string]time.Time{"late": now.Add(-3 * time.Hour), "fresh": now.Add(-time.Hour)} {
+		if err := st.SetHealth(state.Health{Source: name, LastRun: last}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := &config.Config{Sources: []config.Source{
+		{Name: "late", Schedule: "@every 2h"}, {Name: "fresh", Schedule: "@every 2h"}, {Name: "never", Schedule: "@every 2h"},
+	}}
+	cfg.Digest.To = []string{"a@example.org"}
+	cfg.Digest.Schedule = "0 8 * * *"
+	d := &daemon{log: slog.New(slog.NewTextHandler(io.Discard, nil)), st: &store{state: st}}
+
+	if got, want := d.overdue(cfg, now), []string{"late", "never"}; !slices.Equal(got, want) {
+		t.Errorf("overdue with no digest ever sent = %v; want %v", got, want)
+	}
+	if err := st.RecordDigest(state.Digest{MessageID: "<1@x>", Sent: now.Add(-28 * time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.overdue(cfg, now), []string{"late", "never", digestJob}; !slices.Equal(got, want) {
+		t.Errorf("overdue after a missed 08:00 digest = %v; want %v", got, want)
+	}
+	if err := st.RecordDigest(state.Digest{MessageID: "<2@x>", Sent: now.Add(-4 * time.Hour)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.overdue(cfg, now), []string{"late", "never"}; !slices.Equal(got, want) {
+		t.Errorf("overdue after this morning's digest = %v; want %v", got, want)
+	}
 }
