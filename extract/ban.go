@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -230,19 +231,25 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 			b.Actions = append(b.Actions, a)
 		}
 	}
-	// Evidence: the best sentences, in text order.
-	top := slices.Clone(ev)
-	slices.SortStableFunc(top, func(a, c int) int {
-		switch {
-		case facts[a].score > facts[c].score:
-			return -1
-		case facts[a].score < facts[c].score:
-			return 1
+	// Evidence: for each action found, strongest first, its best sentence, so the sentence that
+	// says "stop buying" is not crowded out by three that say "review"; then the best of the rest;
+	// shown in text order.
+	byScore := slices.Clone(ev)
+	slices.SortStableFunc(byScore, func(a, c int) int { return cmp.Compare(facts[c].score, facts[a].score) })
+	var top []int
+	for _, a := range []string{article.ActionBan, article.ActionEntityListing, article.ActionSanction,
+		article.ActionRestriction, article.ActionLifted, article.ActionInvestigation, article.ActionReview} {
+		for _, i := range byScore {
+			if len(top) < maxEvidence && slices.Contains(facts[i].actions, a) && !slices.Contains(top, i) {
+				top = append(top, i)
+				break
+			}
 		}
-		return 0
-	})
-	if len(top) > maxEvidence {
-		top = top[:maxEvidence]
+	}
+	for _, i := range byScore {
+		if len(top) < maxEvidence && !slices.Contains(top, i) {
+			top = append(top, i)
+		}
 	}
 	slices.Sort(top)
 	for _, i := range top {

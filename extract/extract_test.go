@@ -369,3 +369,26 @@ func TestSeedLike(t *testing.T) {
 		t.Errorf("Analyze(seed_like) =\n%s\nwant (%s)\n%s", got, golden, want)
 	}
 }
+
+// TestEvidenceCoversEachAction: when many sentences speak of a review, the one sentence that bans
+// still makes the evidence.
+func TestEvidenceCoversEachAction(t *testing.T) {
+	text := "网络安全审查办公室公布对美光公司在华销售产品的网络安全审查结论。" +
+		"网络安全审查办公室依法对美光公司在华销售的产品启动了网络安全审查。" +
+		"网络安全审查办公室依法得出美光公司产品不予通过网络安全审查的结论。" +
+		"网络安全审查办公室表示，审查结果表明美光公司产品存在较为严重的网络安全问题隐患。" +
+		"我国境内关键信息基础设施的运营者应当停止采购美光公司产品。"
+	b := Analyze("", text, time.Date(2023, 5, 21, 0, 0, 0, 0, time.UTC), "zh").Ban
+	if !slices.Contains(b.Actions, "ban") || !slices.Contains(b.Actions, "review") {
+		t.Fatalf("actions = %v; want ban and review", b.Actions)
+	}
+	found := false
+	for _, e := range b.Evidence {
+		if strings.Contains(e, "停止采购") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("evidence = %q; want the sentence that says to stop buying", b.Evidence)
+	}
+}

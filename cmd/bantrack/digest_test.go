@@ -298,7 +298,7 @@ func TestDigestFailuresRecordNothing(t *testing.T) {
 	cfg.Digest.SMTP.Port = ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	var stdout, stderr bytes.Buffer
-	a := &app{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "pw" },
+	a := &app{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return map[string]string{"TEST_SMTP_PASSWORD": "pw"}[k] },
 		log: slog.New(slog.DiscardHandler), dataDir: data}
 	st, err := a.openStore(true)
 	if err != nil {
