@@ -392,3 +392,34 @@ func TestEvidenceCoversEachAction(t *testing.T) {
 		t.Errorf("evidence = %q; want the sentence that says to stop buying", b.Evidence)
 	}
 }
+
+func TestFamily(t *testing.T) {
+	g := Default()
+	tests := []struct {
+		kind, name string
+		want       []string
+	}{
+		{KindVendor, "博通", []string{"Broadcom", "VMware", "Symantec"}},
+		{KindAgency, "网信办", []string{"Cyberspace Administration of China", "Cybersecurity Review Office"}},
+		{KindAgency, "BIS", []string{"Bureau of Industry and Security"}},
+		{KindVendor, "Fortinet", []string{"Fortinet"}},
+	}
+	for _, tc := range tests {
+		got, ok := g.Family(tc.kind, tc.name)
+		if !ok {
+			t.Errorf("Family(%s, %q): unknown", tc.kind, tc.name)
+			continue
+		}
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Family(%s, %q) = %v; want %s in it", tc.kind, tc.name, got, w)
+			}
+		}
+		if got[0] != tc.want[0] {
+			t.Errorf("Family(%s, %q)[0] = %q; want the entity itself, %q", tc.kind, tc.name, got[0], tc.want[0])
+		}
+	}
+	if _, ok := g.Family(KindVendor, "no such vendor"); ok {
+		t.Error("Family of an unknown name: ok")
+	}
+}

@@ -30,7 +30,7 @@ type Entity struct {
 	Kind    string   // vendor, agency or country
 	Name    string   // the canonical English name
 	Aliases []string // every alias as written in the gazetteer, the name first; weak aliases last
-	Parent  string   // vendors: the parent company's canonical name, if any
+	Parent  string   // the parent company or parent agency, by canonical name; empty when none
 	Country string   // vendors and agencies: home country's canonical name, if known
 	Sector  string   // vendors: security, cloud, chip, telecom, software, hardware, surveillance, app...
 }
@@ -210,7 +210,7 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 	add(KindVendor, f.Vendors)
 	add(KindAgency, f.Agencies)
 	add(KindCountry, f.Countries)
-	// Every name must be unique within its kind, parents must be vendors, countries countries.
+	// Every name must be unique within its kind, parents must be of the entity's kind, countries countries.
 	names := map[string]bool{}
 	for _, e := range g.entities {
 		k := e.Kind + "\x00" + e.Name
@@ -220,8 +220,8 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 		names[k] = true
 	}
 	for _, e := range g.entities {
-		if e.Parent != "" && !names[KindVendor+"\x00"+e.Parent] {
-			errs = append(errs, fmt.Errorf("gazetteer: %s %q: parent %q is not a vendor's canonical name", e.Kind, e.Name, e.Parent))
+		if e.Parent != "" && !names[e.Kind+"\x00"+e.Parent] {
+			errs = append(errs, fmt.Errorf("gazetteer: %s %q: parent %q is not a %s's canonical name", e.Kind, e.Name, e.Parent, e.Kind))
 		}
 		if e.Country != "" && !names[KindCountry+"\x00"+e.Country] {
 			errs = append(errs, fmt.Errorf("gazetteer: %s %q: country %q is not a country's canonical name", e.Kind, e.Name, e.Country))
@@ -281,6 +281,26 @@ func (g *Gazetteer) Aliases(kind, canonical string) []string {
 		}
 	}
 	return slices.Clip(out)
+}
+
+// Family returns the canonical name of the entity named by any alias, followed by the canonical
+// names of every entity under it (subsidiaries of a vendor, offices of an agency), so that a filter
+// on Broadcom also finds VMware and one on the Cyberspace Administration of China finds its
+// Cybersecurity Review Office. ok is false for an unknown name.
+func (g *Gazetteer) Family(kind, name string) (names []string, ok bool) {
+	i, ok := g.byName[kind+"\x00"+normalizeAlias(name)]
+	if !ok {
+		return nil, false
+	}
+	names = []string{g.entities[i].Name}
+	for n := 0; n < len(names); n++ { // breadth first: children of each name found so far
+		for _, e := range g.entities {
+			if e.Kind == kind && e.Parent == names[n] && !slices.Contains(names, e.Name) {
+				names = append(names, e.Name)
+			}
+		}
+	}
+	return names, true
 }
 
 // Entity returns the gazetteer entry for a vendor, agency or country named by any alias.

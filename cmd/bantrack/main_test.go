@@ -140,6 +140,24 @@ func TestCrawlSearchShowExport(t *testing.T) {
 	if len(micron) < 3 {
 		t.Errorf("search --vendor micron found %d documents; want the CAC notices and the wire story", len(micron))
 	}
+	// A parent's filter finds its children: --agency CAC finds the notices of its Cybersecurity Review
+	// Office, which name only the office.
+	out, _, _ = runCmd(t, nil, append(g, "search", "--json", "--agency", "网信办", "--lang", "zh", "美光")...)
+	var byCAC struct {
+		Hits []struct {
+			Agencies []string `json:"agencies"`
+		} `json:"hits"`
+	}
+	json.Unmarshal([]byte(out), &byCAC)
+	officeOnly := 0
+	for _, h := range byCAC.Hits {
+		if slices.Equal(h.Agencies, []string{"Cybersecurity Review Office"}) {
+			officeOnly++
+		}
+	}
+	if officeOnly == 0 {
+		t.Errorf("search --agency 网信办 美光 found no notice naming only the Cybersecurity Review Office:\n%s", out)
+	}
 	out, _, _ = runCmd(t, nil, append(g, "search", "--json", "--lang", "en", "美光")...)
 	if !strings.Contains(out, srv.Origin("newswire")) {
 		t.Errorf("search 美光 --lang en found no English article about Micron:\n%s", out)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -80,15 +81,20 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// resolveNames maps each name, in any alias or language, to its canonical English name.
-// Names the gazetteer does not know are kept as given.
+// resolveNames maps each name, in any alias or language, to its canonical English name and those
+// of the entities under it (--vendor Broadcom also finds VMware; --agency CAC its Cybersecurity
+// Review Office). Names the gazetteer does not know are kept as given.
 func resolveNames(g *extract.Gazetteer, kind string, names []string) []string {
 	var out []string
 	for _, n := range names {
-		if c, ok := g.Resolve(kind, n); ok {
-			out = append(out, c)
-		} else {
-			out = append(out, n)
+		family, ok := g.Family(kind, n)
+		if !ok {
+			family = []string{n}
+		}
+		for _, c := range family {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
 		}
 	}
 	return out
