@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -148,13 +149,57 @@ type store struct {
 	dir   string
 	lock  *state.Lock
 	state *state.Store
-	index *index.Index
+	index *index.Index // in shared mode, nil while no job uses it
+
+	// Shared mode (the daemon): the index is open only while some job uses it, so that `search`,
+	// `show` and `export` can open it between jobs.
+	mu     sync.Mutex
+	shared bool
+	users  int
+}
+
+// share puts the store in shared mode and closes the index until a job needs it.
+func (s *store) share() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shared = true
+	if s.users == 0 && s.index != nil {
+		err := s.index.Close()
+		s.index = nil
+		return err
+	}
+	return nil
+}
+
+// useIndex opens the index if no one has it open, and returns the function that ends this use;
+// in shared mode the last use closes it again. s.index is valid until then.
+func (s *store) useIndex() (release func(), err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index == nil {
+		if s.index, err = index.Open(s.indexPath()); err != nil {
+			return nil, indexError(err)
+		}
+	}
+	s.users++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.users--
+		if s.shared && s.users == 0 && s.index != nil {
+			s.index.Close() //nolint:errcheck // reopened by the next job; a close error leaves nothing to undo
+			s.index = nil
+		}
+	}, nil
 }
 
 func (s *store) Close() error {
 	var errs []error
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.index != nil {
 		errs = append(errs, s.index.Close())
+		s.index = nil
 	}
 	if s.state != nil {
 		errs = append(errs, s.state.Close())

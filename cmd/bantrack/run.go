@@ -46,6 +46,10 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Between jobs the index stays closed, so that analysts can search while the daemon runs.
+	if err := st.share(); err != nil {
+		return errors.Join(err, st.Close())
+	}
 	d := &daemon{a: a, log: a.log, st: st, busy: map[string]*sync.Mutex{},
 		info: &daemonInfo{PID: os.Getpid(), Started: time.Now().UTC()}}
 	err = d.serve(ctx, cfg, *stopTimeout)
@@ -260,6 +264,11 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 	d.mu.Lock()
 	cfg, p := d.cfg, d.pipe
 	d.mu.Unlock()
+	release, err := d.st.useIndex()
+	if err != nil {
+		return err
+	}
+	defer release()
 	if name == digestJob {
 		return d.a.digest(ctx, cfg, d.st, digestRun{})
 	}
@@ -341,6 +350,12 @@ func (d *daemon) saveStatus() {
 		nextDigest = next[digestJob]
 		delete(next, digestJob)
 	}
+	release, err := d.st.useIndex()
+	if err != nil {
+		d.log.Warn("write status snapshot", "error", err)
+		return
+	}
+	defer release()
 	p := &pipeline{log: d.log, cfg: cfg, st: d.st}
 	p.saveStatus(d.jobCtx, d.info, next, nextDigest)
 }

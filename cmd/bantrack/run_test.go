@@ -116,6 +116,19 @@ func TestRunDaemon(t *testing.T) {
 		}
 	})
 
+	t.Run("search works while run is up", func(t *testing.T) {
+		// The daemon opens the index only while a job runs, so a search gets in between jobs.
+		var out, errs string
+		ok := waitFor(15*time.Second, func() bool {
+			var code int
+			out, errs, code = runChild(t, append(g, "search", "--json", "fortinet")...)
+			return code == 0 && strings.Contains(out, `"total":`) && !strings.Contains(out, `"total":0`)
+		})
+		if !ok {
+			t.Errorf("search never succeeded while run was up: %s %s", out, errs)
+		}
+	})
+
 	t.Run("jobs run on their schedule and status reads the snapshot", func(t *testing.T) {
 		var rep statusReport
 		ok := waitFor(20*time.Second, func() bool {
