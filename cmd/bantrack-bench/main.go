@@ -16,7 +16,7 @@ func main() {
 	fs := flag.NewFlagSet("bantrack-bench", flag.ContinueOnError)
 	fs.IntVar(&o.docs, "docs", 20000, "documents in the generated site")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated site")
-	fs.IntVar(&o.parallel, "parallel", 4, "sources crawled at once (bantrack crawl uses 4)")
+	fs.IntVar(&o.parallel, "parallel", 8, "sources crawled at once (bantrack crawl uses 8)")
 	fs.StringVar(&o.dir, "dir", "", "data folder to build the index and state in (kept); default a temporary one (removed)")
 	fs.BoolVar(&o.json, "json", false, "print the figures as one JSON object")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of both crawls to this file")

@@ -21,7 +21,7 @@ import (
 var _ crawler.BatchStore = (*state.Store)(nil)
 
 // parallelSources is how many sources are crawled at once.
-const parallelSources = 4
+const parallelSources = 8
 
 func runCrawl(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("crawl")
