@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bantrack/bantrack/article"
 )
@@ -107,59 +106,11 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time, lang string
 		}
 	}
 	e.Ban = banFrom(facts, nt, src)
-	// Date rules are regular expressions: run them only around digits and date words.
-	var anchors []span
-	for _, m := range ms {
-		if m.pat.group == groupCue && (cues[m.pat.entity].kind == cueDate || cues[m.pat.entity].kind == cueFuture) {
-			anchors = append(anchors, span{m.start, m.end})
-		}
-	}
-	for i := 0; i < len(nt.s); i++ {
-		if c := nt.s[i]; '0' <= c && c <= '9' {
-			j := i + 1
-			for j < len(nt.s) && '0' <= nt.s[j] && nt.s[j] <= '9' {
-				j++
-			}
-			anchors = append(anchors, span{i, j})
-			i = j
-		}
-	}
-	windows := dateWindows(nt.s, anchors)
-	e.Dates = g.dates.find(nt, windows, src, published, func(pos int) bool {
+	e.Dates = g.dates.find(nt, src, published, func(pos int) bool {
 		si := sentenceOf(pos)
 		return si >= 0 && facts[si].future
 	})
 	e.DocNumbers = g.docs.find(nt, src)
 	e.Candidates = g.cands.find(g, src, sents)
 	return e
-}
-
-// dateWindows returns the stretches of s around the anchors that date rules must look at: from
-// the start of the word some 24 bytes before an anchor to the end of the word some 40 bytes after
-// it, merged where they overlap.
-func dateWindows(s string, anchors []span) []span {
-	slices.SortFunc(anchors, func(a, b span) int { return a.start - b.start })
-	var out []span
-	for _, a := range anchors {
-		lo := max(0, a.start-24)
-		for lo > 0 && a.start-lo < 64 && s[lo-1] != ' ' {
-			lo--
-		}
-		for lo > 0 && !utf8.RuneStart(s[lo]) {
-			lo--
-		}
-		hi := min(len(s), a.end+40)
-		for hi < len(s) && hi-a.end < 80 && s[hi] != ' ' {
-			hi++
-		}
-		for hi < len(s) && !utf8.RuneStart(s[hi]) {
-			hi++
-		}
-		if n := len(out); n > 0 && out[n-1].end >= lo {
-			out[n-1].end = max(out[n-1].end, hi)
-		} else {
-			out = append(out, span{lo, hi})
-		}
-	}
-	return out
 }

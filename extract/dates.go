@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bantrack/bantrack/article"
 )
@@ -18,9 +19,14 @@ type dateRules struct {
 }
 
 type dateRule struct {
-	need []string // the rule runs only on windows holding one of these
-	re   *regexp.Regexp
-	conv func(m []string, ctx dateContext) (date string, precision string, ok bool)
+	// The rule runs only on a short stretch around each occurrence of a need word (Latin words
+	// where a word starts): reach[0] bytes before it and reach[1] after, widened to whole words.
+	// The regular expressions start with alternations that give Go's engine no literal to skip
+	// ahead with, so running them over whole texts is slow.
+	need  []string
+	reach [2]int
+	re    *regexp.Regexp
+	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
 }
 
 // dateContext is what resolving a date may need beyond the match itself.
@@ -34,42 +40,52 @@ const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 func newDateRules() *dateRules {
 	r := &dateRules{}
 	var need []string
+	var reach [2]int
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
-		r.rules = append(r.rules, dateRule{need: need, re: regexp.MustCompile(expr), conv: conv})
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, re: regexp.MustCompile(expr), conv: conv})
+	}
+	digitsThen := func(seps ...string) []string {
+		var out []string
+		for _, sep := range seps {
+			for d := '0'; d <= '9'; d++ {
+				out = append(out, string(d)+sep)
+			}
+		}
+		return out
 	}
 	months := []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 	// Absolute, day precision.
-	need = []string{"-"}
+	need, reach = digitsThen("-"), [2]int{4, 8}
 	add(`(?:^|[^\d])((\d{4})-(\d{1,2})-(\d{1,2}))(?:[^\d]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need = []string{"/", "."}
+	need, reach = digitsThen("/", "."), [2]int{4, 8}
 	add(`(?:^|[^\d])((\d{4})[/.](\d{1,2})[/.](\d{1,2}))(?:[^\d.]|\.\D|\.$|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need = []string{"年"}
+	need, reach = []string{"年"}, [2]int{8, 16}
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[2]), m[3])
 	})
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[3]), m[2])
 	})
 	// Absolute, month precision.
-	need = []string{"年"}
+	need, reach = []string{"年"}, [2]int{8, 16}
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[2], m[3])
 	})
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[3], monthNum(m[2]))
 	})
 	// Relative to the publication date, Chinese: 今年4月, 去年10月, 4月21日, 4月.
-	need = []string{"年"}
+	need, reach = []string{"年"}, [2]int{6, 16}
 	add(`((今年|去年|明年|前年)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
@@ -80,7 +96,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), m[3])
 	})
-	need = []string{"月"}
+	need, reach = []string{"月"}, [2]int{8, 12}
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
 		y, ok := yearFor(ctx, mon)
@@ -93,7 +109,7 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), m[2])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b((last|next|this) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
@@ -112,7 +128,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon)
@@ -121,7 +137,7 @@ func newDateRules() *dateRules {
 		}
 		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
 	})
-	need = months
+	need, reach = months, [2]int{16, 28}
 	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon)
@@ -131,15 +147,15 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
 	// Relative periods.
-	need = []string{"last", "this", "next", "earlier", "later", "ago", "yesterday", "today"}
+	need, reach = []string{"last", "this", "next", "earlier", "later", "ago", "yesterday", "today"}, [2]int{12, 12}
 	add(`\b((?:last|this|next) (?:month|year)|earlier this (?:month|year)|later this (?:month|year)|a year ago|yesterday|today)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return relative(ctx, strings.TrimPrefix(strings.TrimPrefix(m[1], "earlier "), "later "))
 	})
-	need = []string{"recent", "week"}
+	need, reach = []string{"recent", "week"}, [2]int{12, 12}
 	add(`\b(in recent days|in recent weeks|earlier this week|this week|last week)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return recent(ctx)
 	})
-	need = []string{"月", "年", "昨", "今天", "日前", "近日"}
+	need, reach = []string{"月", "年", "昨", "今天", "日前", "近日"}, [2]int{6, 6}
 	add(`(上个?月|本月|这个月|下个?月|去年|今年|明年|前年|昨天|昨日|今天|日前|近日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		switch m[1] {
 		case "上月", "上个月":
@@ -164,34 +180,61 @@ func newDateRules() *dateRules {
 		return recent(ctx)
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
-	need = []string{"年"}
+	need, reach = []string{"年"}, [2]int{8, 6}
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
-	need = []string{"0", "1", "2"}
+	need, reach = []string{" 19", " 20"}, [2]int{16, 6}
 	add(`\b(?:in|since|by|during|until|from|of|early|late|mid|mid-|before|after|through|fiscal|end of|start of|beginning of) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
 	return r
 }
 
-// find returns the dates in the windows of nt, each once, in text order. sentenceFuture reports
+// find returns the dates in nt, each once, in text order. sentenceFuture reports
 // whether the sentence around a normalised offset speaks of the future.
-func (r *dateRules) find(nt normText, windows []span, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
+func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
 	var all []foundDate
-	for _, rule := range r.rules {
-		for _, w := range windows {
-			if !containsAny(nt.s[w.start:w.end], rule.need) {
-				continue
-			}
-			for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[w.start:w.end], -1) {
-				for i := range loc {
-					if loc[i] >= 0 {
-						loc[i] += w.start
-					}
+	run := func(rule dateRule, lo, hi int) {
+		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[lo:hi], -1) {
+			for i := range loc {
+				if loc[i] >= 0 {
+					loc[i] += lo
 				}
-				all = addDate(all, rule, loc, nt, src, pub, sentenceFuture)
 			}
+			all = addDate(all, rule, loc, nt, src, pub, sentenceFuture)
+		}
+	}
+	// Rules that share a need list share its occurrences, found once.
+	found := map[*string][]span{}
+	anchorsOf := func(rule dateRule) []span {
+		key := &rule.need[0]
+		if spans, ok := found[key]; ok {
+			return spans
+		}
+		var spans []span
+		for _, word := range rule.need {
+			latin := 'a' <= word[0] && word[0] <= 'z'
+			for from := 0; from < len(nt.s); {
+				i := strings.Index(nt.s[from:], word)
+				if i < 0 {
+					break
+				}
+				p := from + i
+				from = p + len(word)
+				if latin && p > 0 && isWordByte(nt.s[p-1]) {
+					continue // "mar" in "market": the rules want a word that starts here
+				}
+				spans = append(spans, span{p, p + len(word)})
+			}
+		}
+		found[key] = spans
+		return spans
+	}
+	for _, rule := range r.rules {
+		for _, a := range anchorsOf(rule) {
+			lo, hi := wordStretch(nt.s, a.start-rule.reach[0], a.end+rule.reach[1])
+			run(rule, lo, hi)
 		}
 	}
 	slices.SortFunc(all, func(a, b foundDate) int { return a.start - b.start })
@@ -340,11 +383,25 @@ func recent(ctx dateContext) (string, string, bool) {
 	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
 }
 
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
+// wordStretch clamps [lo, hi) to s and widens it to whole words (by at most 24 bytes each way) and
+// whole characters, so that \b and (?:^|\D) at its ends mean what they mean in s.
+func wordStretch(s string, lo, hi int) (int, int) {
+	lo, hi = max(0, lo), min(len(s), hi)
+	for n := 0; lo > 0 && n < 24 && (isWordByte(s[lo-1]) || !utf8.RuneStart(s[lo])); n++ {
+		lo--
 	}
-	return false
+	for lo > 0 && !utf8.RuneStart(s[lo]) {
+		lo--
+	}
+	for n := 0; hi < len(s) && n < 24 && (isWordByte(s[hi]) || !utf8.RuneStart(s[hi])); n++ {
+		hi++
+	}
+	for hi < len(s) && !utf8.RuneStart(s[hi]) {
+		hi++
+	}
+	return lo, hi
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
