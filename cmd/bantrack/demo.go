@@ -26,8 +26,9 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if a.logLevel == "" {
-		// The demo's output is the point; per-source info logs would drown it.
-		a.logLevel = "warn"
+		// The demo's output is the point and logs would drown it; the walled article's 401 shows in
+		// the summary as "partial 1". --log-level brings the logs back.
+		a.logLevel = "error"
 		if err := a.setupLogging(); err != nil {
 			return err
 		}
