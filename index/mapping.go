@@ -17,7 +17,8 @@ import (
 //
 //  1. first mapping: text with term vectors, a doc-values field per facet.
 //  2. word pairs in the text analyser, no term vectors, one coded facets field.
-const MappingVersion = 2
+//  3. no facets field: searches count facets from the keyword fields.
+const MappingVersion = 3
 
 // textAnalyzer is the one analyser for free text: Unicode word splitting,
 // full/half-width folding, English possessives, lower case and English stop
@@ -45,8 +46,7 @@ const (
 	fieldBanScore   = "ban_score"
 	fieldPublished  = "published"
 	fieldFetched    = "fetched"
-	fieldJSON       = "json"   // the whole article, stored and not indexed
-	fieldFacets     = "facets" // every facet value, prefixed by its facet's code
+	fieldJSON       = "json" // the whole article, stored and not indexed
 )
 
 // newMapping builds the explicit mapping: nothing is indexed that is not
@@ -76,13 +76,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
-	kw := func(docValues bool) *mapping.FieldMapping {
+	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = docValues // facets and sorting read doc values
+		f.DocValues = false // searches read the postings, see docTable
 		return f
 	}
 	date := func(docValues bool) *mapping.FieldMapping {
@@ -96,14 +96,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text())
 	doc.AddFieldMappingsAt(fieldTitle, text())
-	doc.AddFieldMappingsAt(fieldURL, kw(false))
-	doc.AddFieldMappingsAt(fieldStatus, kw(false))
+	doc.AddFieldMappingsAt(fieldURL, kw())
+	doc.AddFieldMappingsAt(fieldStatus, kw())
 	for _, name := range []string{fieldSource, fieldLang, fieldVendors, fieldAgencies, fieldCountries, fieldTargets, fieldActions} {
-		doc.AddFieldMappingsAt(name, kw(false))
+		doc.AddFieldMappingsAt(name, kw())
 	}
-	// Facets read doc values once per matching document and field; one
-	// field holding them all costs a third of six fields.
-	doc.AddFieldMappingsAt(fieldFacets, kw(true))
 	related := bleve.NewBooleanFieldMapping()
 	related.Store = false
 	related.IncludeInAll = false

@@ -1,9 +1,14 @@
 package index
 
 import (
+	"cmp"
+	"container/heap"
 	"context"
+	"encoding/binary"
 	"fmt"
-	"hash/fnv"
+	"math"
+	"math/bits"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -12,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/bantrack/bantrack/article"
 )
@@ -32,117 +38,19 @@ const maxLimit = 10000
 // facetSize is how many values each facet reports at most.
 const facetSize = 25
 
-// facetTerms is how many values of all facets together are counted.
-const facetTerms = 2000
+type facetField struct{ name, field string }
 
-type facetField struct{ name, code, field string }
-
-// facetFields are the facet names of Result.Facets, the codes that start
-// their values in the facets field, and the keyword fields holding the names.
+// facetFields are the facet names of Result.Facets and the keyword fields
+// holding their values.
 func facetFields() []facetField {
 	return []facetField{
-		{"vendors", "v", fieldVendors},
-		{"agencies", "a", fieldAgencies},
-		{"countries", "c", fieldCountries},
-		{"sources", "s", fieldSource},
-		{"actions", "x", fieldActions},
-		{"lang", "l", fieldLang},
+		{"vendors", fieldVendors},
+		{"agencies", fieldAgencies},
+		{"countries", fieldCountries},
+		{"sources", fieldSource},
+		{"actions", fieldActions},
+		{"lang", fieldLang},
 	}
-}
-
-// facetTerm is the term of value in the facets field: the facet's code and
-// 36 bits of the value's hash, seven bytes whatever the name's length.
-// Facets read every value of the documents near each match, so short terms
-// make them several times faster. Two names colliding is unlikely (one in
-// about 30,000 for 1,000 names of one facet) and only merges their counts.
-func facetTerm(code, value string) string {
-	h := fnv.New64a()
-	h.Write([]byte(value))
-	sum := h.Sum64()
-	var b [6]byte
-	for i := range b {
-		b[i] = facetDigits[sum&63]
-		sum >>= 6
-	}
-	return code + string(b[:])
-}
-
-const facetDigits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-
-// facetValues are the terms of the facets field for a.
-func facetValues(a article.Article) []string {
-	var out []string
-	add := func(code string, vs ...string) {
-		for _, v := range vs {
-			if v != "" {
-				out = append(out, facetTerm(code, v))
-			}
-		}
-	}
-	add("v", a.Vendors...)
-	add("a", a.Agencies...)
-	add("c", a.Countries...)
-	add("s", a.Source)
-	add("x", a.Ban.Actions...)
-	add("l", a.Lang)
-	return out
-}
-
-// facetNames maps facet terms back to names, from the dictionaries of the
-// keyword fields. It is kept until the next write.
-func (ix *Index) facetNames() (map[string]string, error) {
-	gen := ix.writes.Load()
-	ix.facetMu.Lock()
-	defer ix.facetMu.Unlock()
-	if ix.facetMap != nil && ix.facetGen == gen {
-		return ix.facetMap, nil
-	}
-	names := map[string]string{}
-	for _, f := range facetFields() {
-		d, err := ix.bi.FieldDict(f.field)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, err
-			}
-			if e == nil {
-				break
-			}
-			names[facetTerm(f.code, e.Term)] = e.Term
-		}
-		if err := d.Close(); err != nil {
-			return nil, err
-		}
-	}
-	ix.facetMap, ix.facetGen = names, gen
-	return names, nil
-}
-
-// splitFacets sorts the counted terms of the facets field into their facets,
-// keeping the facetSize most frequent values of each.
-func splitFacets(terms []*search.TermFacet, names map[string]string) map[string]map[string]int {
-	out := make(map[string]map[string]int, len(facetFields()))
-	codes := map[byte]string{}
-	for _, f := range facetFields() {
-		out[f.name] = map[string]int{}
-		codes[f.code[0]] = f.name
-	}
-	// terms come most frequent first.
-	for _, t := range terms {
-		name, ok := names[t.Term]
-		if !ok || t.Term == "" {
-			continue // written after the names were read
-		}
-		facet := out[codes[t.Term[0]]]
-		if facet != nil && len(facet) < facetSize {
-			facet[name] += t.Count
-		}
-	}
-	return out
 }
 
 // Request is one search. Filters combine with AND across kinds and OR within
@@ -220,21 +128,41 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if an == nil {
 		return nil, fmt.Errorf("search: index mapping has no analyzer %s: %w (run bantrack reindex)", textAnalyzer, ErrMappingVersion)
 	}
-	sr, textQuery, err := buildSearch(req, an)
+	p, err := buildPlan(req, an)
 	if err != nil {
 		return nil, err
 	}
-	res, err := ix.bi.SearchInContext(ctx, sr)
+	ix.searching.RLock()
+	defer ix.searching.RUnlock()
+	if ix.closed {
+		return nil, fmt.Errorf("search %q: %w", req.Query, bleve.ErrorIndexClosed)
+	}
+	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	var marks map[string]bool
-	if req.Highlight && textQuery != nil {
-		marks = highlightTerms(textQuery, an)
+	snap, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		a, err := hitArticle(h)
+	defer snap.Close()
+	tab, err := ix.table(ctx, snap)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	p.q = joinSelective(p, tab)
+	c, err := ix.collect(ctx, snap, tab, p)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+
+	var marks map[string]bool
+	if req.Highlight && p.text != nil {
+		marks = highlightTerms(p.text, an)
+	}
+	out := &Result{Total: uint64(c.total), Hits: make([]Hit, 0, len(c.hits))}
+	for _, h := range c.hits {
+		a, err := storedAt(snap, h.doc)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", req.Query, err)
 		}
@@ -246,7 +174,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Lang:       a.Lang,
 			Status:     statusOf(a),
 			Published:  a.Published,
-			Score:      h.Score,
+			Score:      h.score,
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
@@ -254,18 +182,64 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		})
 	}
 	if req.Facets {
-		var terms []*search.TermFacet
-		if fr := res.Facets[fieldFacets]; fr != nil && fr.Terms != nil {
-			terms = fr.Terms.Terms()
-		}
-		names, err := ix.facetNames()
-		if err != nil {
-			return nil, fmt.Errorf("search %q: facet names: %w", req.Query, err)
-		}
-		out.Facets = splitFacets(terms, names)
+		out.Facets = facetCounts(tab, c.counts)
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// storedAt reads the article stored with document number d of snap.
+func storedAt(snap bleveindex.IndexReader, d uint64) (article.Article, error) {
+	id := make(bleveindex.IndexInternalID, 8)
+	binary.BigEndian.PutUint64(id, d)
+	ext, err := snap.ExternalID(id)
+	if err != nil {
+		return article.Article{}, err
+	}
+	doc, err := snap.Document(ext)
+	if err != nil {
+		return article.Article{}, fmt.Errorf("document %s: %w", ext, err)
+	}
+	if doc == nil {
+		return article.Article{}, fmt.Errorf("document %s: %w", ext, ErrNotFound)
+	}
+	var raw []byte
+	doc.VisitFields(func(f bleveindex.Field) {
+		if f.Name() == fieldJSON {
+			raw = f.Value()
+		}
+	})
+	if raw == nil {
+		return article.Article{}, fmt.Errorf("document %s has no stored record", ext)
+	}
+	return decodeArticle(raw)
+}
+
+// facetCounts turns the counts of table values into Result.Facets: the
+// facetSize most frequent values of each facet, ties by name.
+func facetCounts(tab *docTable, counts []int32) map[string]map[string]int {
+	out := make(map[string]map[string]int, len(facetFields()))
+	for _, f := range facetFields() {
+		fi := tableField(f.field)
+		var vs []uint32
+		for v, n := range counts {
+			if n > 0 && int(tab.fields[v]) == fi {
+				vs = append(vs, uint32(v))
+			}
+		}
+		slices.SortFunc(vs, func(a, b uint32) int {
+			if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+				return c
+			}
+			return strings.Compare(tab.names[a], tab.names[b])
+		})
+		m := make(map[string]int, min(len(vs), facetSize))
+		for _, v := range vs[:min(len(vs), facetSize)] {
+			m[tab.names[v]] = int(counts[v])
+		}
+		out[f.name] = m
+	}
+	return out
 }
 
 // highlightTerms returns the analysed terms of the text a query looks for,
@@ -308,141 +282,137 @@ func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
 
 func isTextField(f string) bool { return f == "" || f == fieldText || f == fieldTitle }
 
-// buildSearch turns req into a bleve request. It also returns the part of
-// the query that matches text, without filters, for highlighting; nil when
-// the query string is empty.
-func buildSearch(req Request, an analysis.Analyzer) (*bleve.SearchRequest, query.Query, error) {
+// plan is how a Request is run: a bleve query for the words of the query
+// string and the keyword filters, or none, to go through every document; and
+// the rest of the filters, checked in the docTable.
+type plan struct {
+	q    query.Query // nil: every document
+	text query.Query // the query string's part, for highlighting; nil when empty
+
+	keywords     []keywordFilter // checked in the table
+	banOnly      bool
+	since, until int64 // Unix nanoseconds, inclusive
+	dated        bool  // since or until is set
+	byDate       bool
+	limit, skip  int
+	facets       bool
+}
+
+// keywordFilter keeps documents with one of names in the table field field.
+type keywordFilter struct {
+	field int
+	names []string
+}
+
+// buildPlan turns req into a plan.
+func buildPlan(req Request, an analysis.Analyzer) (*plan, error) {
 	if req.Limit < 0 || req.Offset < 0 {
-		return nil, nil, fmt.Errorf("search: negative limit or offset")
+		return nil, fmt.Errorf("search: negative limit or offset")
 	}
 	limit := req.Limit
 	if limit == 0 {
 		limit = DefaultLimit
 	}
 	if limit+req.Offset > maxLimit {
-		return nil, nil, fmt.Errorf("search: limit plus offset over %d", maxLimit)
+		return nil, fmt.Errorf("search: limit plus offset over %d", maxLimit)
 	}
-	q, textQuery, err := buildQuery(req, an)
-	if err != nil {
-		return nil, nil, err
-	}
-	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
-	sr.Fields = []string{fieldJSON}
+	p := &plan{limit: limit, skip: req.Offset, facets: req.Facets, banOnly: req.BanOnly}
 	sortBy := req.Sort
 	if strings.TrimSpace(req.Query) == "" && (sortBy == "" || sortBy == SortRelevance) {
 		sortBy = SortDate // no words, nothing to rank
 	}
-	// No tie-break on _id: it reads every match's stored id, which took half
-	// the time of a common word's search; ties keep the index's order.
 	switch sortBy {
 	case "", SortRelevance:
-		sr.SortBy([]string{"-_score"})
 	case SortDate:
-		sr.SortByCustom(search.SortOrder{
-			&search.SortField{Field: fieldPublished, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
-			&search.SortScore{Desc: true},
-		})
+		p.byDate = true
 	default:
-		return nil, nil, fmt.Errorf("search: unknown sort %q (want %s or %s)", req.Sort, SortRelevance, SortDate)
+		return nil, fmt.Errorf("search: unknown sort %q (want %s or %s)", req.Sort, SortRelevance, SortDate)
 	}
-	if req.Facets {
-		sr.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, facetTerms))
+	p.since, p.until = math.MinInt64, math.MaxInt64
+	if !req.Since.IsZero() {
+		p.since, p.dated = req.Since.UnixNano(), true
 	}
-	return sr, textQuery, nil
+	if !req.Until.IsZero() {
+		p.until, p.dated = req.Until.UnixNano(), true
+	}
+
+	for _, k := range []struct {
+		field  string
+		values []string
+	}{
+		{fieldVendors, req.Vendors},
+		{fieldAgencies, req.Agencies},
+		{fieldCountries, req.Countries},
+		{fieldSource, req.Sources},
+		{fieldTargets, req.Targets},
+		{fieldLang, []string{req.Lang}},
+	} {
+		var names []string
+		for _, v := range k.values {
+			if v != "" {
+				names = append(names, v)
+			}
+		}
+		if len(names) > 0 {
+			p.keywords = append(p.keywords, keywordFilter{tableField(k.field), names})
+		}
+	}
+
+	if strings.TrimSpace(req.Query) == "" {
+		return p, nil
+	}
+	parsed, err := query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
+	if err != nil {
+		return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
+	}
+	p.text = simplify(rewrite(parsed, an, expansions(req.Expand)))
+	p.q = p.text
+	return p, nil
 }
 
-// buildQuery is the query of req: the parsed query string, with filters that
-// do not count towards the score. It returns the parsed query string alone
-// too (nil when empty).
-func buildQuery(req Request, an analysis.Analyzer) (full, text query.Query, err error) {
-	var main query.Query
-	if strings.TrimSpace(req.Query) == "" {
-		main = query.NewMatchAllQuery()
-	} else {
-		parsed, err := query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
-		if err != nil {
-			return nil, nil, fmt.Errorf("search: query %q: %w", req.Query, err)
-		}
-		main = rewrite(parsed, an, expansions(req.Expand))
-		text = main
-	}
+// selectiveShare is how small a part of the documents a keyword filter must
+// match to join the words' query in bleve: a conjunction skips from one
+// document all parts match to the next, which pays when the filter is
+// rare, but costs twice reading both lists when both are long (a vendor in
+// a third of the documents). The table checks every keyword filter anyway.
+const selectiveShare = 8
 
-	var filters []query.Query
-	terms := func(field string, values []string) {
-		var ds []query.Query
-		for _, v := range values {
-			if v == "" {
-				continue
+// joinSelective returns p.q with the keyword filters that match at most a
+// selectiveShare-th of the documents joined to it; a tiny boost keeps them
+// out of the ranking.
+func joinSelective(p *plan, tab *docTable) query.Query {
+	if p.q == nil {
+		return nil
+	}
+	live := tab.liveCount
+	qs := []query.Query{p.q}
+	for _, k := range p.keywords {
+		n := 0
+		for _, name := range k.names {
+			if v, ok := tab.lookup(k.field, name); ok {
+				n += int(tab.docs[v])
 			}
-			t := query.NewTermQuery(v)
-			t.SetField(field)
+		}
+		if n*selectiveShare > live {
+			continue
+		}
+		var ds []query.Query
+		for _, name := range k.names {
+			t := query.NewTermQuery(name)
+			t.SetField(tableFields()[k.field])
+			t.SetBoost(filterBoost)
 			ds = append(ds, t)
 		}
-		if len(ds) > 0 {
-			filters = append(filters, query.NewDisjunctionQuery(ds))
+		if len(ds) == 1 {
+			qs = append(qs, ds[0]) // a disjunction of one costs a third more
+		} else {
+			qs = append(qs, query.NewDisjunctionQuery(ds))
 		}
 	}
-	terms(fieldVendors, req.Vendors)
-	terms(fieldAgencies, req.Agencies)
-	terms(fieldCountries, req.Countries)
-	terms(fieldSource, req.Sources)
-	terms(fieldTargets, req.Targets)
-	if req.Lang != "" {
-		terms(fieldLang, []string{req.Lang})
+	if len(qs) == 1 {
+		return p.q
 	}
-	if req.BanOnly {
-		b := query.NewBoolFieldQuery(true)
-		b.SetField(fieldBanRelated)
-		filters = append(filters, b)
-	}
-	// The date bound is a range over many terms: cheaper to check on the
-	// documents the rest matches than to walk through.
-	var dates query.Query
-	if !req.Since.IsZero() || !req.Until.IsZero() {
-		inclusive := true
-		dq := query.NewDateRangeInclusiveQuery(req.Since, req.Until, &inclusive, &inclusive)
-		dq.SetField(fieldPublished)
-		dates = dq
-	}
-
-	// Filters join the query in one conjunction, which skips from one
-	// document all parts match to the next, rather than scoring every
-	// match of the words and filtering afterwards; a tiny boost keeps them
-	// out of the ranking.
-	var q query.Query
-	switch {
-	case text == nil && len(filters) == 0:
-		q = main
-	case text == nil:
-		q = query.NewConjunctionQuery(filters)
-	case len(filters) == 0:
-		q = main
-	default:
-		for _, f := range filters {
-			lowerBoost(f)
-		}
-		q = query.NewConjunctionQuery(append([]query.Query{main}, filters...))
-	}
-	if dates != nil {
-		bq := query.NewBooleanQuery([]query.Query{q}, nil, nil)
-		bq.AddFilter(dates)
-		q = bq
-	}
-	return q, text, nil
-}
-
-// lowerBoost sets filterBoost on q, or on its disjuncts (a disjunction's
-// own boost is not applied).
-func lowerBoost(q query.Query) {
-	if d, ok := q.(*query.DisjunctionQuery); ok {
-		for _, c := range d.Disjuncts {
-			lowerBoost(c)
-		}
-		return
-	}
-	if b, ok := q.(query.BoostableQuery); ok {
-		b.SetBoost(filterBoost)
-	}
+	return query.NewConjunctionQuery(qs)
 }
 
 // filterBoost weighs filters in the score: enough to stay a number, too
@@ -547,6 +517,25 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string) query
 	default:
 		return q
 	}
+}
+
+// simplify returns the one clause of a query string of one word or phrase
+// instead of the boolean query and disjunction around it, which score it
+// the same and cost a third more to run.
+func simplify(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must == nil && q.MustNot == nil && q.Filter == nil && q.Should != nil {
+			if d, ok := q.Should.(*query.DisjunctionQuery); ok && len(d.Disjuncts) == 1 {
+				return simplify(d.Disjuncts[0])
+			}
+		}
+	case *query.DisjunctionQuery:
+		if len(q.Disjuncts) == 1 {
+			return simplify(q.Disjuncts[0])
+		}
+	}
+	return q
 }
 
 // phraseTerms returns the conjunction of the terms that chain a phrase
@@ -666,4 +655,175 @@ func QueryWords(q string) []string {
 	}
 	walk(parsed)
 	return out
+}
+
+// collected is what collect found: the hits of the page asked for, in order,
+// the number of matches, and the counts of table values over the matches
+// when facets were asked for.
+type collected struct {
+	hits   []match
+	total  int
+	counts []int32
+}
+
+// match is one matching document.
+type match struct {
+	doc   uint64
+	score float64
+	date  int64
+}
+
+// before says whether a ranks before b: by score, or by date (undated last)
+// then score; ties in the index's order.
+func before(a, b match, byDate bool) bool {
+	if byDate && a.date != b.date {
+		return a.date > b.date // noDate is the least
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// collect runs p over snap: every match of p.q (every live document when it
+// is nil) that passes the table's filters is counted, its values counted
+// for facets, and the best p.skip+p.limit kept in a heap.
+func (ix *Index) collect(ctx context.Context, snap bleveindex.IndexReader, tab *docTable, p *plan) (*collected, error) {
+	c := &collected{}
+	if p.facets {
+		c.counts = make([]int32, len(tab.names))
+	}
+	var sets [][]uint32 // per keyword filter, the value numbers it accepts
+	for _, k := range p.keywords {
+		var set []uint32
+		for _, name := range k.names {
+			if v, ok := tab.lookup(k.field, name); ok {
+				set = append(set, v)
+			}
+		}
+		if len(set) == 0 {
+			return c, nil // no document has any of the names
+		}
+		sets = append(sets, set)
+	}
+	keep := p.skip + p.limit
+	h := &matchHeap{byDate: p.byDate}
+	consider := func(d uint64, score float64) {
+		if !tab.isLive(d) { // written after the table was read: cannot happen within one snapshot
+			return
+		}
+		if p.banOnly && !hasBit(tab.ban, d) {
+			return
+		}
+		date := tab.published[d]
+		if p.dated && (date == noDate || date < p.since || date > p.until) {
+			return
+		}
+		vals := tab.values(d)
+		for _, set := range sets {
+			if !anyIn(vals, set) {
+				return
+			}
+		}
+		c.total++
+		if c.counts != nil {
+			for _, v := range vals {
+				c.counts[v]++
+			}
+		}
+		m := match{doc: d, score: score, date: date}
+		if len(h.ms) < keep {
+			heap.Push(h, m)
+		} else if before(m, h.ms[0], p.byDate) {
+			h.ms[0] = m
+			heap.Fix(h, 0)
+		}
+	}
+
+	if p.q == nil {
+		for wi, w := range tab.live {
+			if wi&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			for w != 0 {
+				b := bits.TrailingZeros64(w)
+				w &^= 1 << b
+				consider(uint64(wi)*64+uint64(b), 1)
+			}
+		}
+	} else {
+		ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string {
+			return bleveindex.DefaultScoringModel
+		}))
+		s, err := p.q.Searcher(ctx, snap, ix.bi.Mapping(), search.SearcherOptions{})
+		if err != nil {
+			return nil, err
+		}
+		defer s.Close()
+		sctx := &search.SearchContext{
+			DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+			IndexReader:       snap,
+		}
+		for i := 0; ; i++ {
+			if i&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			dm, err := s.Next(sctx)
+			if err != nil {
+				return nil, err
+			}
+			if dm == nil {
+				break
+			}
+			d, err := docNum(dm.IndexInternalID)
+			if err != nil {
+				return nil, err
+			}
+			score := dm.Score
+			sctx.DocumentMatchPool.Put(dm)
+			consider(d, score)
+		}
+	}
+
+	// The heap's best, in order, after skipping p.skip.
+	ms := h.ms
+	slices.SortFunc(ms, func(a, b match) int {
+		if before(a, b, p.byDate) {
+			return -1
+		}
+		return 1
+	})
+	if p.skip < len(ms) {
+		c.hits = ms[p.skip:]
+	}
+	return c, nil
+}
+
+func anyIn(vals, set []uint32) bool {
+	for _, v := range vals {
+		if slices.Contains(set, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchHeap keeps the best matches seen, the worst at the top.
+type matchHeap struct {
+	ms     []match
+	byDate bool
+}
+
+func (h *matchHeap) Len() int           { return len(h.ms) }
+func (h *matchHeap) Less(i, j int) bool { return before(h.ms[j], h.ms[i], h.byDate) }
+func (h *matchHeap) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
+func (h *matchHeap) Push(x any)         { h.ms = append(h.ms, x.(match)) }
+func (h *matchHeap) Pop() any {
+	m := h.ms[len(h.ms)-1]
+	h.ms = h.ms[:len(h.ms)-1]
+	return m
 }
