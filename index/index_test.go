@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -680,5 +682,23 @@ func TestFacetsAfterWrite(t *testing.T) {
 	}
 	if got := res.Facets["sources"]["newswire"]; got != 4 {
 		t.Errorf("Facets[sources][newswire] after Put = %d; want 4", got)
+	}
+}
+
+func TestDiskSize(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, size := range map[string]int{"a": 10, "store/b": 32} {
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := DiskSize(dir); err != nil || n != 42 {
+		t.Errorf("DiskSize = %d, %v; want 42", n, err)
+	}
+	if _, err := DiskSize(filepath.Join(dir, "missing")); err == nil {
+		t.Error("DiskSize of a missing path: no error")
 	}
 }

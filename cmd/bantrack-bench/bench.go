@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -255,7 +254,7 @@ func run(ctx context.Context, o options) (f figures, err error) {
 		"index":     ms(first.index.Load() + int64(closing)),
 		"state":     ms(first.commit.Load()),
 	}
-	if f.IndexBytes, err = diskUsage(indexPath); err != nil {
+	if f.IndexBytes, err = index.DiskSize(indexPath); err != nil {
 		return f, err
 	}
 
@@ -282,7 +281,7 @@ func run(ctx context.Context, o options) (f figures, err error) {
 	if err := st.Close(); err != nil {
 		return f, err
 	}
-	if f.StateBytes, err = diskUsage(statePath); err != nil {
+	if f.StateBytes, err = index.DiskSize(statePath); err != nil {
 		return f, err
 	}
 
@@ -314,28 +313,6 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("memory profile: %w", err)
 	}
 	return pf.Close()
-}
-
-// diskUsage is the size of the files under path.
-func diskUsage(path string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			n += info.Size()
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("size of %s: %w", path, err)
-	}
-	return n, nil
 }
 
 // peakRSS is the process's peak resident set (VmHWM), 0 where /proc is not there.

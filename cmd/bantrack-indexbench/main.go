@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -182,7 +181,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		return err
 	}
 	defer ix.Close()
-	size, err := dirSize(batched)
+	size, err := index.DiskSize(batched)
 	if err != nil {
 		return err
 	}
@@ -306,21 +305,3 @@ func loadAvg() string {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
-
-func dirSize(root string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			n += info.Size()
-		}
-		return nil
-	})
-	return n, err
-}

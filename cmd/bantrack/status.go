@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -190,7 +189,7 @@ func collectStatus(ctx context.Context, dir string, st *state.Store, ix *index.I
 	} else if ok {
 		rep.LastDigest = &d
 	}
-	rep.Index.Bytes = dirSize(rep.Index.Path)
+	rep.Index.Bytes, _ = index.DiskSize(rep.Index.Path) // a size, best effort: 0 when the index is missing
 	if ix != nil {
 		if rep.Index.Documents, err = ix.Count(); err != nil {
 			return nil, err
@@ -290,21 +289,6 @@ func nextRun(spec string, last, now time.Time) time.Time {
 		t = sched.Next(now)
 	}
 	return t.UTC()
-}
-
-// dirSize is the bytes of the files under path; 0 when it is missing.
-func dirSize(path string) int64 {
-	var n int64
-	filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error { //nolint:errcheck // a size, best effort
-		if err != nil {
-			return nil
-		}
-		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
-			n += info.Size()
-		}
-		return nil
-	})
-	return n
 }
 
 // readSnapshot reads status.json; nil without error when there is none.

@@ -1,0 +1,33 @@
+package index
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+)
+
+// DiskSize returns the bytes the index at path takes on disk: the sizes of the regular files under it.
+// Files that vanish while it counts (segments merged away by a running writer) are skipped.
+func DiskSize(path string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p != path {
+				return nil
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	return n, err
+}
