@@ -246,24 +246,8 @@ func facetCounts(tab *docTable, counts []int32) map[string]map[string]int {
 // outside its must-not parts: the words to mark in snippets.
 func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
 	terms := map[string]bool{}
-	var walk func(query.Query)
-	walk = func(q query.Query) {
+	visitLeaves(q, false, func(q query.Query) {
 		switch q := q.(type) {
-		case *query.BooleanQuery:
-			if q.Must != nil {
-				walk(q.Must)
-			}
-			if q.Should != nil {
-				walk(q.Should)
-			}
-		case *query.ConjunctionQuery:
-			for _, c := range q.Conjuncts {
-				walk(c)
-			}
-		case *query.DisjunctionQuery:
-			for _, c := range q.Disjuncts {
-				walk(c)
-			}
 		case *query.MatchQuery:
 			if isTextField(q.FieldVal) {
 				for _, t := range an.Analyze([]byte(foldWidth(q.Match))) {
@@ -275,9 +259,35 @@ func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
 				terms[q.Term] = true
 			}
 		}
-	}
-	walk(q)
+	})
 	return terms
+}
+
+// visitLeaves calls fn for every query under q that is not a boolean, conjunction or disjunction,
+// with or without the must-not parts of boolean queries.
+func visitLeaves(q query.Query, mustNot bool, fn func(query.Query)) {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		parts := []query.Query{q.Must, q.Should}
+		if mustNot {
+			parts = append(parts, q.MustNot)
+		}
+		for _, c := range parts {
+			if c != nil {
+				visitLeaves(c, mustNot, fn)
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			visitLeaves(c, mustNot, fn)
+		}
+	case *query.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			visitLeaves(c, mustNot, fn)
+		}
+	default:
+		fn(q)
+	}
 }
 
 func isTextField(f string) bool { return f == "" || f == fieldText || f == fieldTitle }
@@ -626,23 +636,8 @@ func QueryWords(q string) []string {
 			out = append(out, w)
 		}
 	}
-	var walk func(query.Query)
-	walk = func(q query.Query) {
+	visitLeaves(parsed, true, func(q query.Query) {
 		switch q := q.(type) {
-		case *query.BooleanQuery:
-			for _, c := range []query.Query{q.Must, q.Should, q.MustNot} {
-				if c != nil {
-					walk(c)
-				}
-			}
-		case *query.ConjunctionQuery:
-			for _, c := range q.Conjuncts {
-				walk(c)
-			}
-		case *query.DisjunctionQuery:
-			for _, c := range q.Disjuncts {
-				walk(c)
-			}
 		case *query.MatchQuery:
 			if q.FieldVal == "" {
 				add(q.Match)
@@ -652,8 +647,7 @@ func QueryWords(q string) []string {
 				add(q.MatchPhrase)
 			}
 		}
-	}
-	walk(parsed)
+	})
 	return out
 }
 
