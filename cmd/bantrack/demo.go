@@ -8,6 +8,7 @@ import (
 
 	"github.com/bantrack/bantrack"
 	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/fixture"
 	"github.com/bantrack/bantrack/index"
 )
@@ -74,7 +75,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if crawlErr != nil {
 		fmt.Fprintf(a.stdout, "(some sources failed: %v)\n", crawlErr)
 	}
-	g := demoGazetteer()
+	g := extract.Default()
 	for _, req := range demoSearches {
 		title := fmt.Sprintf("bantrack search %q", req.Query)
 		if req.Query == "" {

@@ -1,7 +1,0 @@
-package main
-
-import (
-	"github.com/bantrack/bantrack/extract"
-)
-
-func demoGazetteer() *extract.Gazetteer { return extract.Default() }
