@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 )
@@ -43,4 +42,3 @@ func (e *lockedError) Error() string {
 }
 func (e *lockedError) Unwrap() error { return e.err }
 
-var _ = errors.New
