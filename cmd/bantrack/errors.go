@@ -41,4 +41,3 @@ func (e *lockedError) Error() string {
 	return e.err.Error() + "; wait for it to finish, or stop it"
 }
 func (e *lockedError) Unwrap() error { return e.err }
-
