@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -404,4 +405,59 @@ func TestMirrorKeepsBothURLs(t *testing.T) {
 		t.Fatalf("refresh exit %d: %s", code, errs)
 	}
 	check("after a refresh, with the mirror gone from the listing")
+}
+
+// TestExtractCommand: one record per input, in input order, from a local GBK file, a gzipped copy
+// and a URL; a bad input gets an error line and the command fails without stopping the others.
+func TestExtractCommand(t *testing.T) {
+	srv, _ := fixtureSetup(t)
+	dir := t.TempDir()
+	gbk, err := fs.ReadFile(bantrack.Fixtures(), "sites/cac/2023-05/21/c_1686348043518073.htm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(dir, "micron-gbk.htm")
+	if err := os.WriteFile(plain, gbk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(gbk)
+	zw.Close()
+	zipped := filepath.Join(dir, "micron-gbk.html.gz")
+	if err := os.WriteFile(zipped, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url := srv.Origin("newswire") + "/technology/china-tells-firms-stop-using-us-israeli-cybersecurity-software-2026-01-14.html"
+	missing := filepath.Join(dir, "nope.html")
+
+	out, _, code := runCmd(t, nil, "--log-level", "error", "extract", plain, missing, zipped, url)
+	if code != exitFailed {
+		t.Errorf("extract with a missing input: exit %d; want %d", code, exitFailed)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("extract printed %d lines; want 4 (one per input):\n%s", len(lines), out)
+	}
+	var recs [4]map[string]any
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &recs[i]); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i+1, err)
+		}
+	}
+	for _, i := range []int{0, 2} {
+		text, _ := recs[i]["text"].(string)
+		if !strings.Contains(text, "停止采购美光公司产品") || recs[i]["lang"] != "zh" {
+			t.Errorf("record %d (GBK page) text %.80q lang %v; want the decoded Chinese notice", i+1, text, recs[i]["lang"])
+		}
+		if v, _ := recs[i]["vendors"].([]any); !slices.Contains(v, any("Micron Technology")) {
+			t.Errorf("record %d vendors = %v; want Micron Technology", i+1, v)
+		}
+	}
+	if e, _ := recs[1]["error"].(string); !strings.Contains(e, "nope.html") {
+		t.Errorf("record 2 = %v; want an error naming the missing file", recs[1])
+	}
+	if ban, _ := recs[3]["ban"].(map[string]any); ban["related"] != true || recs[3]["url"] != url {
+		t.Errorf("record 4 (URL) = url %v ban %v; want the seed-like story, ban-related", recs[3]["url"], recs[3]["ban"])
+	}
 }
