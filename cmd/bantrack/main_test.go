@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -205,6 +206,16 @@ func TestCrawlSearchShowExport(t *testing.T) {
 			t.Errorf("export repeats id %s", id)
 		}
 		ids[id] = true
+	}
+
+	// export --format csv: a header and one row per document, text included.
+	out, _, code = runCmd(t, nil, append(g, "export", "--format", "csv")...)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil {
+		t.Fatalf("export --format csv: exit %d, %v", code, err)
+	}
+	if len(rows) != len(lines)+1 || rows[0][0] != "id" || rows[0][len(rows[0])-1] != "text" {
+		t.Errorf("export csv: %d rows, header %v; want a header and %d rows", len(rows), rows[0], len(lines))
 	}
 
 	// reindex rebuilds from stored documents without fetching anything.
