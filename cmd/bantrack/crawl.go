@@ -136,13 +136,19 @@ func (p *pipeline) crawl(ctx context.Context, srcs []config.Source) ([]sourceSum
 			errs = append(errs, fmt.Errorf("source %s: %w", s.Source, s.Err))
 		}
 	}
+	return sums, sourcesError(errs, len(srcs))
+}
+
+// sourcesError turns the failures of some of total sources into the error that picks the exit
+// code: nil when none failed, partial (exit 3) when some did, a plain error (exit 1) when all did.
+func sourcesError(errs []error, total int) error {
 	switch {
 	case len(errs) == 0:
-		return sums, nil
-	case len(errs) == len(srcs):
-		return sums, fmt.Errorf("every source failed: %w", errors.Join(errs...))
+		return nil
+	case len(errs) == total:
+		return fmt.Errorf("every source failed: %w", errors.Join(errs...))
 	default:
-		return sums, &partialError{failed: len(errs), total: len(srcs), err: errors.Join(errs...)}
+		return &partialError{failed: len(errs), total: total, err: errors.Join(errs...)}
 	}
 }
 

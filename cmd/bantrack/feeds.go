@@ -35,14 +35,7 @@ func runFeeds(ctx context.Context, a *app, args []string) error {
 			errs = append(errs, fmt.Errorf("source %s: %w", src.Name, err))
 		}
 	}
-	switch {
-	case len(errs) == 0:
-		return nil
-	case len(errs) == len(srcs):
-		return errors.Join(errs...)
-	default:
-		return &partialError{failed: len(errs), total: len(srcs), err: errors.Join(errs...)}
-	}
+	return sourcesError(errs, len(srcs))
 }
 
 // checkSource prints what one source's listing yields, and what the article rules read from its
