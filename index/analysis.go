@@ -6,10 +6,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/token/porter"
+	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
+
+// This file keeps the token filters of mapping versions 2 and 3, whose text
+// analyser was bleve's unicode tokenizer followed by bantrack_fold,
+// cjk_bigram, stemmer_porter and bantrack_pairs. An index stores its mapping
+// and bleve rebuilds the analyser from it on open, so these must stay
+// registered (with the bleve components imported above) for Reindex to read
+// an index built under those versions.
 
 // foldFilterName is the token filter that does, in one pass, what
 // cjk_width, possessive_en, to_lower and stop_en do in four: fold

@@ -2,12 +2,7 @@ package index
 
 import (
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // stop_en, used by bantrack_fold
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -18,15 +13,8 @@ import (
 //  1. first mapping: text with term vectors, a doc-values field per facet.
 //  2. word pairs in the text analyser, no term vectors, one coded facets field.
 //  3. no facets field: searches count facets from the keyword fields.
-const MappingVersion = 3
-
-// textAnalyzer is the one analyser for free text: Unicode word splitting,
-// full/half-width folding, English possessives, lower case and English stop
-// words (one filter, bantrack_fold), CJK bigrams, Porter stemming, and pairs
-// of neighbouring Latin words as extra terms (bantrack_pairs). Latin words
-// are stemmed, runs of Han, Kana or Hangul become overlapping bigrams, so one
-// field serves English, Chinese and documents that mix them.
-const textAnalyzer = "bantrack_text"
+//  4. one analyser in a single pass (textAnalyzer) for the text fields.
+const MappingVersion = 4
 
 // Field names of the index. Query strings may name them: `vendors:Fortinet`,
 // `title:ban`, `lang:zh`.
@@ -53,20 +41,6 @@ const (
 // listed here.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
-		"token_filters": []any{
-			foldFilterName, // cjk_width, possessive_en, to_lower and stop_en in one pass
-			cjk.BigramName,
-			porter.Name,
-			pairsFilterName, // word pairs, for fast phrases
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = textAnalyzer

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/bantrack/bantrack/article"
 )
 
@@ -83,5 +85,64 @@ func TestReindexErrors(t *testing.T) {
 	}
 	if _, err := Reindex(context.Background(), a, b, nil); err == nil {
 		t.Error("Reindex into an existing index succeeded; want an error")
+	}
+}
+
+// TestRebuildVersion3 builds an index the way mapping version 3 did (its
+// text analyser a chain of bleve components and bantrack's legacy filters),
+// then checks that Rebuild can still read it and that searches work after.
+func TestRebuildVersion3(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := addVersion3Analyzer(m); err != nil {
+		t.Fatal(err)
+	}
+	m.DefaultAnalyzer = "bantrack_text"
+	for _, f := range []string{fieldText, fieldTitle} {
+		m.DefaultMapping.Properties[f].Fields[0].Analyzer = "bantrack_text"
+	}
+	bi, err := bleve.New(dir, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Index{bi: bi, path: dir}
+	if err := old.Put(context.Background(), fixtures()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.SetInternal([]byte(keyMappingVersion), []byte("3")); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrMappingVersion) {
+		t.Fatalf("Open(version 3) error = %v; want ErrMappingVersion", err)
+	}
+	st, err := Rebuild(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if st.Docs != len(fixtures()) || st.OldVersion != 3 {
+		t.Errorf("Rebuild stats = %+v; want %d docs from version 3", st, len(fixtures()))
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after Rebuild: %v", err)
+	}
+	defer ix.Close()
+	for q, want := range map[string][]string{
+		`"Palo Alto Networks"`: {"en-ban"},
+		`网络安全审查`:               {"zh-micron"},
+	} {
+		res, err := ix.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sorted(ids(res)); !slices.Equal(got, want) {
+			t.Errorf("search %s after Rebuild = %v; want %v", q, got, want)
+		}
 	}
 }
