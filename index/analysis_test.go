@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -10,10 +11,11 @@ func TestTextAnalyzer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := m.AnalyzerNamed(textAnalyzer)
-	if a == nil {
+	coded := m.AnalyzerNamed(textAnalyzer)
+	if coded == nil {
 		t.Fatalf("analyzer %s not found", textAnalyzer)
 	}
+	a := exactPairs(coded)
 	tests := []struct {
 		in   string
 		want []string
@@ -36,6 +38,23 @@ func TestTextAnalyzer(t *testing.T) {
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("Analyze(%q) = %q; want %q", tc.in, got, tc.want)
+			}
+			// The index's analyser gives the same terms, with each
+			// pair replaced by its code.
+			var codes []string
+			for _, w := range tc.want {
+				if a, b, ok := strings.Cut(w, pairSep); ok {
+					var tk tokenizer
+					w = string(tk.pairTerm([]byte(a), []byte(b)))
+				}
+				codes = append(codes, w)
+			}
+			got = got[:0]
+			for _, tok := range coded.Analyze([]byte(tc.in)) {
+				got = append(got, string(tok.Term))
+			}
+			if !slices.Equal(got, codes) {
+				t.Errorf("coded Analyze(%q) = %q; want %q", tc.in, got, codes)
 			}
 		})
 	}

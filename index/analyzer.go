@@ -23,14 +23,28 @@ import (
 //     words are dropped, and the rest are Porter-stemmed;
 //   - runs of Han, Hiragana and Katakana become overlapping bigrams (a lone
 //     character stays a unigram), with half-width Katakana widened;
-//   - each pair of neighbouring Latin words is one more term ("export
-//     control"), after the words, so a quoted phrase is searched as the
-//     conjunction of its pairs (see phraseTerms).
+//   - each pair of neighbouring Latin words adds one more term, after the
+//     words, so that a quoted phrase is searched as the conjunction of its
+//     words and pairs (see phraseTerms). The term is not the pair itself
+//     ("export control") but one of pairBuckets codes hashed from it
+//     ("#3fa2"): see pairTerm.
 //
 // One field thus serves English, Chinese and documents that mix them. Stems
 // are remembered per analyser, since news repeats its words: stemming was a
 // fifth of the cost of analysis.
 const textAnalyzer = "bantrack_text_v4"
+
+// pairBuckets is how many distinct pair terms there are. Almost every pair
+// of words is rare (in 2,000 generated articles 81% of the 122,630 distinct
+// pairs occur once), and a term costs bleve the same to build, write and
+// merge however rare it is: with the pairs themselves as terms they were
+// three quarters of the dictionary. Hashed into 65,536 codes they cost a
+// fraction of that, and a phrase loses little exactness: a document holding
+// the words of a two-word phrase apart from each other still matches only
+// if another of its pairs has the same code, which happened for 0.4% of
+// such pairs in generated articles (TestPairCodesRarelyCollide). Snippets mark the exact pairs (see
+// exactPairs). Changing the number or the hash needs a new MappingVersion.
+const pairBuckets = 1 << 16
 
 // stemCacheMax bounds the words an analyser remembers the stems of (about
 // 20 MB at most); later new words are stemmed each time.
@@ -46,17 +60,33 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &textAnalysis{stop: stop, width: width, stems: map[string][]byte{}}, nil
+		return &textAnalysis{stop: stop, width: width, stems: &stemCache{m: map[string][]byte{}}}, nil
 	})
+}
+
+// exactPairs returns an analyser like an whose pair terms are the two
+// words ("export control") rather than their code, for marking snippets
+// exactly. Other analysers are returned as they are.
+func exactPairs(an analysis.Analyzer) analysis.Analyzer {
+	ta, ok := an.(*textAnalysis)
+	if !ok || ta.exactPairs {
+		return an
+	}
+	return &textAnalysis{stop: ta.stop, width: ta.width, exactPairs: true, stems: ta.stems}
 }
 
 // textAnalysis implements textAnalyzer. It is safe for concurrent use.
 type textAnalysis struct {
-	stop  analysis.TokenMap
-	width analysis.TokenFilter
+	stop       analysis.TokenMap
+	width      analysis.TokenFilter
+	exactPairs bool // pair terms are the words themselves, not their code
+	stems      *stemCache
+}
 
-	mu    sync.RWMutex
-	stems map[string][]byte // folded word → stem; values are never modified
+// stemCache remembers the Porter stems of words.
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string][]byte // folded word → stem; values are never modified
 }
 
 // Analyze returns the terms of input. Start and End of every term are byte
@@ -98,6 +128,7 @@ type tokenizer struct {
 	pairs analysis.TokenStream // appended after them
 	prev  *analysis.Token      // the last term, when it is a word
 	buf   []byte               // folding buffer
+	codes []byte               // backing store of pair terms
 }
 
 func (t *tokenizer) token() *analysis.Token {
@@ -116,8 +147,13 @@ func (t *tokenizer) emit(term []byte, start, end int, typ analysis.TokenType) {
 	isWord := typ == analysis.AlphaNumeric || typ == analysis.Numeric
 	if isWord && t.prev != nil {
 		p := t.prev
-		pair := make([]byte, 0, len(p.Term)+len(pairSep)+len(term))
-		pair = append(append(append(pair, p.Term...), pairSep...), term...)
+		var pair []byte
+		if t.a.exactPairs {
+			pair = make([]byte, 0, len(p.Term)+len(pairSep)+len(term))
+			pair = append(append(append(pair, p.Term...), pairSep...), term...)
+		} else {
+			pair = t.pairTerm(p.Term, term)
+		}
 		pt := t.token()
 		*pt = analysis.Token{Term: pair, Start: p.Start, End: end, Position: p.Position, Type: analysis.Shingle}
 		t.pairs = append(t.pairs, pt)
@@ -127,6 +163,28 @@ func (t *tokenizer) emit(term []byte, start, end int, typ analysis.TokenType) {
 	} else {
 		t.prev = nil
 	}
+}
+
+// pairTerm returns the term that stands for the pair of words a, b: "#"
+// and four hex digits of their 32-bit FNV-1a hash (of a, pairSep, b) modulo
+// pairBuckets. No word term starts with "#".
+func (t *tokenizer) pairTerm(a, b []byte) []byte {
+	const offset32, prime32 = 2166136261, 16777619
+	h := uint32(offset32)
+	for _, part := range [][]byte{a, []byte(pairSep), b} {
+		for _, c := range part {
+			h ^= uint32(c)
+			h *= prime32
+		}
+	}
+	h %= pairBuckets
+	if len(t.codes)+5 > cap(t.codes) {
+		t.codes = make([]byte, 0, 5*128)
+	}
+	const hex = "0123456789abcdef"
+	n := len(t.codes)
+	t.codes = append(t.codes, '#', hex[h>>12&15], hex[h>>8&15], hex[h>>4&15], hex[h&15])
+	return t.codes[n : n+5 : n+5]
 }
 
 func (t *tokenizer) finish() analysis.TokenStream {
@@ -217,7 +275,7 @@ func (t *tokenizer) finishWord(start, end int, letters, plain bool) int {
 	}
 	switch {
 	case letters:
-		term = t.a.stem(term)
+		term = t.a.stems.stem(term)
 	case plain && len(term) == end-start:
 		term = t.in[start:end] // a number as written: share the input
 	default:
@@ -229,19 +287,19 @@ func (t *tokenizer) finishWord(start, end int, letters, plain bool) int {
 
 // stem returns the Porter stem of a folded word. The result must not be
 // modified: it may be shared with other terms.
-func (a *textAnalysis) stem(w []byte) []byte {
-	a.mu.RLock()
-	s, ok := a.stems[string(w)]
-	a.mu.RUnlock()
+func (c *stemCache) stem(w []byte) []byte {
+	c.mu.RLock()
+	s, ok := c.m[string(w)]
+	c.mu.RUnlock()
 	if ok {
 		return s
 	}
 	s = []byte(string(porterstemmer.StemWithoutLowerCasing([]rune(string(w)))))
-	a.mu.Lock()
-	if len(a.stems) < stemCacheMax {
-		a.stems[string(w)] = s
+	c.mu.Lock()
+	if len(c.m) < stemCacheMax {
+		c.m[string(w)] = s
 	}
-	a.mu.Unlock()
+	c.mu.Unlock()
 	return s
 }
 

@@ -55,7 +55,7 @@ func TestAnalyzerAgreesWithVersion3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := m.AnalyzerNamed(textAnalyzer)
+	now := exactPairs(m.AnalyzerNamed(textAnalyzer))
 	old := version3Analyzer(t)
 
 	var texts []string
@@ -163,5 +163,55 @@ func BenchmarkTextAnalyzer(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestPairCodesRarelyCollide measures how often a phrase of two words that
+// a document holds apart from each other would still match it through pair
+// codes: the code of the pair is among the document's codes although the
+// pair itself is not among its pairs.
+func TestPairCodesRarelyCollide(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coded := m.AnalyzerNamed(textAnalyzer)
+	exact := exactPairs(coded)
+	g := corpus.New(11, 300)
+	tries, false_ := 0, 0
+	for i := range 300 {
+		a := g.Article(i)
+		in := []byte(a.Title + "\n" + a.Text)
+		codes, pairs := map[string]bool{}, map[string]bool{}
+		var words []string
+		for _, tok := range coded.Analyze(in) {
+			if tok.Type == analysis.Shingle {
+				codes[string(tok.Term)] = true
+			}
+		}
+		for _, tok := range exact.Analyze(in) {
+			switch {
+			case tok.Type == analysis.Shingle:
+				pairs[string(tok.Term)] = true
+			case isWordToken(tok):
+				words = append(words, string(tok.Term))
+			}
+		}
+		for k := 0; k+7 < len(words); k += 3 {
+			w1, w2 := words[k], words[k+7] // apart
+			if pairs[w1+pairSep+w2] {
+				continue
+			}
+			var tk tokenizer
+			tries++
+			if codes[string(tk.pairTerm([]byte(w1), []byte(w2)))] {
+				false_++
+			}
+		}
+	}
+	rate := float64(false_) / float64(tries)
+	t.Logf("%d of %d word pairs held apart share a code with a pair of the document (%.3f%%)", false_, tries, 100*rate)
+	if tries < 10000 || rate > 0.01 {
+		t.Errorf("collision rate %.4f over %d tries; want under 1%% over at least 10,000", rate, tries)
 	}
 }

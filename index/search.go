@@ -157,8 +157,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	var marks map[string]bool
+	exact := exactPairs(an)
 	if req.Highlight && p.text != nil {
-		marks = highlightTerms(p.text, an)
+		marks = highlightTerms(p.text, exact)
 	}
 	out := &Result{Total: uint64(c.total), Hits: make([]Hit, 0, len(c.hits))}
 	for _, h := range c.hits {
@@ -178,7 +179,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
-			Snippet:    snippet(a, an, marks),
+			Snippet:    snippet(a, exact, marks),
 		})
 	}
 	if req.Facets {
@@ -243,7 +244,9 @@ func facetCounts(tab *docTable, counts []int32) map[string]map[string]int {
 }
 
 // highlightTerms returns the analysed terms of the text a query looks for,
-// outside its must-not parts: the words to mark in snippets.
+// outside its must-not parts: the words to mark in snippets. q is the query
+// as parsed, and an should give exact pairs (see exactPairs), so that a
+// phrase marks where its words stand together, not each word anywhere.
 func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
 	terms := map[string]bool{}
 	visitLeaves(q, false, func(q query.Query) {
@@ -252,6 +255,16 @@ func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
 			if isTextField(q.FieldVal) {
 				for _, t := range an.Analyze([]byte(foldWidth(q.Match))) {
 					terms[string(t.Term)] = true
+				}
+			}
+		case *query.MatchPhraseQuery:
+			if isTextField(q.FieldVal) {
+				toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
+				pairs := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Shingle })
+				for _, t := range toks {
+					if !pairs || !isWordToken(t) {
+						terms[string(t.Term)] = true
+					}
 				}
 			}
 		case *query.TermQuery:
@@ -297,7 +310,7 @@ func isTextField(f string) bool { return f == "" || f == fieldText || f == field
 // the rest of the filters, checked in the docTable.
 type plan struct {
 	q    query.Query // nil: every document
-	text query.Query // the query string's part, for highlighting; nil when empty
+	text query.Query // the query string as parsed, before rewrite, for highlighting; nil when empty
 
 	keywords     []keywordFilter // checked in the table
 	banOnly      bool
@@ -375,8 +388,9 @@ func buildPlan(req Request, an analysis.Analyzer) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
 	}
-	p.text = simplify(rewrite(parsed, an, expansions(req.Expand)))
-	p.q = p.text
+	p.q = simplify(rewrite(parsed, an, expansions(req.Expand)))
+	// rewrite changed parsed in place; highlighting wants the phrases.
+	p.text, _ = query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
 	return p, nil
 }
 
@@ -549,29 +563,20 @@ func simplify(q query.Query) query.Query {
 }
 
 // phraseTerms returns the conjunction of the terms that chain a phrase
-// together: its pairs of neighbouring words and its CJK bigrams, or its one
-// word. Looking these up is far cheaper than checking positions, and they
-// rarely all occur in a document without the phrase (never, for two words).
-// It returns nil when the phrase has no terms (only stop words).
+// together: its words, the codes of its pairs of neighbouring words (see
+// pairBuckets) and its CJK bigrams, or its one word. Looking these up is far
+// cheaper than checking positions, and they seldom all occur in a document
+// without the phrase. It returns nil when the phrase has no terms (only stop
+// words).
 func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery) query.Query {
 	field := q.FieldVal
 	if field == "" {
 		field = fieldText
 	}
 	toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
-	hasPairs := false
-	for _, t := range toks {
-		if t.Type == analysis.Shingle {
-			hasPairs = true
-			break
-		}
-	}
 	var terms []query.Query
 	seen := map[string]bool{}
 	for _, t := range toks {
-		if hasPairs && isWordToken(t) {
-			continue // implied by the pairs
-		}
 		if seen[string(t.Term)] {
 			continue
 		}
