@@ -6,13 +6,14 @@
 //
 // Every document is stored whole as its JSON, so Get and All return exactly
 // what Put was given. Title, summary and text are indexed together in the
-// field "text" (title also alone in "title") by one analyser that stems
-// English words ("banned" finds "ban"), splits Chinese into overlapping
-// bigrams (网络安全审查 and 美光 are found) and adds each pair of
-// neighbouring English words as a term. Mixed-language documents need no
-// language detection. The text fields keep no term vectors: a quoted phrase
-// is searched as the conjunction of its word pairs and bigrams, and snippets
-// are cut by analysing the few hits shown again. Vendors, agencies,
+// field "text" (title also alone in "title") by one analyser, written for
+// bantrack and run in a single pass (analyzer.go), that stems English words
+// ("banned" finds "ban"), splits Chinese into overlapping bigrams (网络安全审查
+// and 美光 are found) and adds a hashed code for each pair of neighbouring
+// English words. Mixed-language documents need no language detection. The
+// text fields keep no term vectors: a quoted phrase is searched as the
+// conjunction of its words, pair codes and bigrams, and snippets are cut by
+// analysing the few hits shown again, with exact pairs. Vendors, agencies,
 // countries, targets, actions, source, lang, status and url are keyword
 // fields for exact filters and facets; published and fetched are dates,
 // ban_score a number and ban_related a boolean.

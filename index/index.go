@@ -396,7 +396,10 @@ func toDoc(a article.Article) (map[string]any, error) {
 		d[fieldPublished] = a.Published
 	}
 	if !a.Fetched.IsZero() {
-		d[fieldFetched] = a.Fetched
+		// By the day: bleve indexes a date as 16 prefix terms, nearly all
+		// of them new for every distinct instant, and nobody searches
+		// fetch times to the second (the stored article keeps it).
+		d[fieldFetched] = a.Fetched.UTC().Truncate(24 * time.Hour)
 	}
 	return d, nil
 }

@@ -128,10 +128,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if an == nil {
 		return nil, fmt.Errorf("search: index mapping has no analyzer %s: %w (run bantrack reindex)", textAnalyzer, ErrMappingVersion)
 	}
-	p, err := buildPlan(req, an)
-	if err != nil {
-		return nil, err
-	}
 	ix.searching.RLock()
 	defer ix.searching.RUnlock()
 	if ix.closed {
@@ -146,6 +142,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	defer snap.Close()
+	p, err := buildPlan(req, an, snapshotDocFreq(ctx, snap))
+	if err != nil {
+		return nil, err
+	}
 	tab, err := ix.table(ctx, snap)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
@@ -327,8 +327,8 @@ type keywordFilter struct {
 	names []string
 }
 
-// buildPlan turns req into a plan.
-func buildPlan(req Request, an analysis.Analyzer) (*plan, error) {
+// buildPlan turns req into a plan; df (nil: unknown) helps rewrite phrases.
+func buildPlan(req Request, an analysis.Analyzer, df docFreqFunc) (*plan, error) {
 	if req.Limit < 0 || req.Offset < 0 {
 		return nil, fmt.Errorf("search: negative limit or offset")
 	}
@@ -388,7 +388,7 @@ func buildPlan(req Request, an analysis.Analyzer) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
 	}
-	p.q = simplify(rewrite(parsed, an, expansions(req.Expand)))
+	p.q = simplify(rewrite(parsed, an, expansions(req.Expand), df))
 	// rewrite changed parsed in place; highlighting wants the phrases.
 	p.text, _ = query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
 	return p, nil
@@ -478,27 +478,27 @@ func entityFields() []string {
 // becomes the conjunction of its word pairs and CJK bigrams (see
 // phraseTerms); a keyword field's phrase becomes a term; and an unfielded word
 // or phrase with an expansion also matches the entity fields.
-func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string) query.Query {
+func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df docFreqFunc) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		if q.Must != nil {
-			q.Must = rewrite(q.Must, an, exp)
+			q.Must = rewrite(q.Must, an, exp, df)
 		}
 		if q.Should != nil {
-			q.Should = rewrite(q.Should, an, exp)
+			q.Should = rewrite(q.Should, an, exp, df)
 		}
 		if q.MustNot != nil {
-			q.MustNot = rewrite(q.MustNot, an, exp)
+			q.MustNot = rewrite(q.MustNot, an, exp, df)
 		}
 		return q
 	case *query.ConjunctionQuery:
 		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rewrite(q.Conjuncts[i], an, exp)
+			q.Conjuncts[i] = rewrite(q.Conjuncts[i], an, exp, df)
 		}
 		return q
 	case *query.DisjunctionQuery:
 		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rewrite(q.Disjuncts[i], an, exp)
+			q.Disjuncts[i] = rewrite(q.Disjuncts[i], an, exp, df)
 		}
 		return q
 	case *query.MatchQuery:
@@ -531,7 +531,7 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string) query
 			m.SetOperator(query.MatchQueryOperatorAnd)
 			m.BoostVal = q.BoostVal
 			out = m
-		} else if pq := phraseTerms(an, q); pq != nil {
+		} else if pq := phraseTerms(an, q, df); pq != nil {
 			out = pq
 		}
 		if q.FieldVal != "" {
@@ -562,20 +562,24 @@ func simplify(q query.Query) query.Query {
 	return q
 }
 
-// phraseTerms returns the conjunction of the terms that chain a phrase
-// together: its words, the codes of its pairs of neighbouring words (see
-// pairBuckets) and its CJK bigrams, or its one word. Looking these up is far
-// cheaper than checking positions, and they seldom all occur in a document
-// without the phrase. It returns nil when the phrase has no terms (only stop
-// words).
-func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery) query.Query {
+// phraseTerms returns the query for a phrase in a text field: the
+// conjunction of the terms that chain it together, its pair codes (see
+// pairBuckets) and CJK bigrams, or its one word. Looking these up is far
+// cheaper than checking positions. Since another pair may share a code, a
+// phrase of words also requires, as an unscored filter, its word that the
+// fewest documents hold (by df; without df, all of its words), which leaves
+// few documents where the codes could meet by chance. It returns nil when
+// the phrase has no terms (only stop words).
+func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc) query.Query {
 	field := q.FieldVal
 	if field == "" {
 		field = fieldText
 	}
 	toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
-	var terms []query.Query
+	pairs := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Shingle })
+	var scored, words []query.Query
 	seen := map[string]bool{}
+	rarest, fewest := -1, uint64(math.MaxUint64)
 	for _, t := range toks {
 		if seen[string(t.Term)] {
 			continue
@@ -583,18 +587,57 @@ func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery) query.Query {
 		seen[string(t.Term)] = true
 		tq := query.NewTermQuery(string(t.Term))
 		tq.SetField(field)
-		terms = append(terms, tq)
+		if !pairs || !isWordToken(t) {
+			scored = append(scored, tq)
+			continue
+		}
+		if df != nil {
+			if n := df(field, string(t.Term)); n < fewest {
+				rarest, fewest = len(words), n
+			}
+		}
+		words = append(words, tq)
 	}
-	switch len(terms) {
+	if rarest >= 0 {
+		words = words[rarest : rarest+1]
+	}
+	var must query.Query
+	switch len(scored) {
 	case 0:
 		return nil
 	case 1:
-		terms[0].(*query.TermQuery).BoostVal = q.BoostVal
-		return terms[0]
+		scored[0].(*query.TermQuery).BoostVal = q.BoostVal
+		must = scored[0]
+	default:
+		c := query.NewConjunctionQuery(scored)
+		c.BoostVal = q.BoostVal
+		must = c
 	}
-	c := query.NewConjunctionQuery(terms)
-	c.BoostVal = q.BoostVal
-	return c
+	if len(words) == 0 {
+		return must
+	}
+	b := query.NewBooleanQuery([]query.Query{must}, nil, nil)
+	if len(words) == 1 {
+		b.AddFilter(words[0])
+	} else {
+		b.AddFilter(query.NewConjunctionQuery(words))
+	}
+	return b
+}
+
+// docFreqFunc returns how many documents hold term in field.
+type docFreqFunc func(field, term string) uint64
+
+// snapshotDocFreq is a docFreqFunc reading snap; on an error it says 0.
+func snapshotDocFreq(ctx context.Context, snap bleveindex.IndexReader) docFreqFunc {
+	return func(field, term string) uint64 {
+		r, err := snap.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0
+		}
+		defer r.Close()
+		return r.Count()
+	}
 }
 
 func expand(q query.Query, word string, exp map[string][]string) query.Query {

@@ -294,7 +294,7 @@ func TestJoinSelective(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.vendor, func(t *testing.T) {
 			req := Request{Query: "ban", Vendors: []string{tc.vendor}, Limit: 50}
-			p, err := buildPlan(req, an)
+			p, err := buildPlan(req, an, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
