@@ -45,12 +45,13 @@ const putBatchSize = 1000
 
 // PutGCPercent is the garbage collector percentage (debug.SetGCPercent) for
 // commands that mostly write to the index, such as crawl and reindex.
-// Indexing allocates much short-lived memory: putting 100,000 generated
-// documents took 2.12 ms of CPU a document at Go's default of 100 and 1.83
-// at 400 (912 and 1,048 documents/s), for a peak RSS of 2.1 GB instead of
-// 0.9 GB. Pair it with debug.SetMemoryLimit where memory is short. The
-// package never changes the setting itself.
-const PutGCPercent = 400
+// Indexing allocates much short-lived memory. Putting 100,000 generated
+// documents in Puts of 2,000 (bantrack-indexbench, interleaved runs) took
+// 1.02 and 1.26 ms of CPU a document at 200, 1.17 and 1.19 at 400 and 1.47
+// at Go's default of 100, for a peak RSS of 2.6, 4.2 and 1.8 GB. Pair it
+// with debug.SetMemoryLimit where memory is short. The package never
+// changes the setting itself.
+const PutGCPercent = 200
 
 // openTimeout is how long Open waits for another process's lock.
 const openTimeout = 2 * time.Second

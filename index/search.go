@@ -566,9 +566,11 @@ func simplify(q query.Query) query.Query {
 // conjunction of the terms that chain it together, its pair codes (see
 // pairBuckets) and CJK bigrams, or its one word. Looking these up is far
 // cheaper than checking positions. Since another pair may share a code, a
-// phrase of words also requires, as an unscored filter, its word that the
-// fewest documents hold (by df; without df, all of its words), which leaves
-// few documents where the codes could meet by chance. It returns nil when
+// phrase of two words also requires, as an unscored filter, its word that
+// the fewest documents hold (by df; without df, both), which leaves few
+// documents where the code could appear by chance. A longer phrase has two
+// codes or more, which seldom all appear by chance in one document, and no
+// filter: a filter costs about a third of the search. It returns nil when
 // the phrase has no terms (only stop words).
 func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc) query.Query {
 	field := q.FieldVal
@@ -598,7 +600,10 @@ func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc
 		}
 		words = append(words, tq)
 	}
-	if rarest >= 0 {
+	switch {
+	case len(words) > 2:
+		words = nil
+	case rarest >= 0:
 		words = words[rarest : rarest+1]
 	}
 	var must query.Query
