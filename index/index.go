@@ -48,7 +48,7 @@ const putBatchSize = 1000
 // Indexing allocates much short-lived memory. Putting 100,000 generated
 // documents in Puts of 2,000 (bantrack-indexbench, interleaved runs) took
 // 1.02 and 1.26 ms of CPU a document at 200, 1.17 and 1.19 at 400 and 1.47
-// at Go's default of 100, for a peak RSS of 2.6, 4.2 and 1.8 GB. Pair it
+// at Go's default of 100, for a peak RSS of 2.5, 4.1 and 1.7 GiB. Pair it
 // with debug.SetMemoryLimit where memory is short. The package never
 // changes the setting itself.
 const PutGCPercent = 200

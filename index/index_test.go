@@ -169,6 +169,9 @@ func TestSearchQuery(t *testing.T) {
 		{"nothing", "huawei", nil},
 		{"full-width query", "ｆｏｒｔｉｎｅｔ", []string{"en-ban", "en-earnings"}},
 		{"full-width digits in text", "2023", []string{"zh-micron"}},
+		{"score range", "ban_score:>0.8", []string{"en-ban", "zh-micron"}},
+		{"date range", `+published:>"2026-01-01" +ban`, []string{"en-ban"}},
+		{"fetch day", `fetched:>="2026-01-15" fetched:<"2026-01-16"`, []string{"en-ban"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
