@@ -507,6 +507,14 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df do
 		}
 		if q.Fuzziness == 0 && q.Prefix == 0 && hasCJK(q.Match) {
 			q.SetOperator(query.MatchQueryOperatorAnd)
+			if !hasWords(an, q.Match) {
+				// All bigrams, as for the quoted phrase: searched the same way.
+				pq := query.NewMatchPhraseQuery(q.Match)
+				pq.BoostVal = q.BoostVal
+				if t := phraseTerms(an, pq, df); t != nil {
+					return expand(t, q.Match, exp)
+				}
+			}
 		}
 		return expand(q, q.Match, exp)
 	case *query.MatchPhraseQuery:
@@ -684,6 +692,11 @@ func expand(q query.Query, word string, exp map[string][]string) query.Query {
 		}
 	}
 	return query.NewDisjunctionQuery(ds)
+}
+
+// hasWords says whether s has any Latin (non-CJK) word.
+func hasWords(an analysis.Analyzer, s string) bool {
+	return slices.ContainsFunc(an.Analyze([]byte(foldWidth(s))), isWordToken)
 }
 
 func hasCJK(s string) bool {
