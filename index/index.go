@@ -390,17 +390,14 @@ func toDoc(a article.Article) (map[string]any, error) {
 		fieldTargets:    a.Ban.Targets,
 		fieldActions:    a.Ban.Actions,
 		fieldBanRelated: a.Ban.Related,
-		fieldBanScore:   a.Ban.Score,
+		fieldBanScore:   scoreTerm(a.Ban.Score),
 		fieldJSON:       string(raw),
 	}
 	if !a.Published.IsZero() {
 		d[fieldPublished] = a.Published
 	}
 	if !a.Fetched.IsZero() {
-		// By the day: bleve indexes a date as 16 prefix terms, nearly all
-		// of them new for every distinct instant, and nobody searches
-		// fetch times to the second (the stored article keeps it).
-		d[fieldFetched] = a.Fetched.UTC().Truncate(24 * time.Hour)
+		d[fieldFetched] = dayTerm(a.Fetched) // see ranges.go
 	}
 	return d, nil
 }

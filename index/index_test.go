@@ -172,6 +172,15 @@ func TestSearchQuery(t *testing.T) {
 		{"score range", "ban_score:>0.8", []string{"en-ban", "zh-micron"}},
 		{"date range", `+published:>"2026-01-01" +ban`, []string{"en-ban"}},
 		{"fetch day", `fetched:>="2026-01-15" fetched:<"2026-01-16"`, []string{"en-ban"}},
+		{"score above, exclusive", "ban_score:>0.88", []string{"en-ban"}},
+		{"score from, inclusive", "ban_score:>=0.88", []string{"en-ban", "zh-micron"}},
+		{"score bound between hundredths", "ban_score:>=0.875", []string{"en-ban", "zh-micron"}},
+		{"score below", "+ban_score:<0.7 +ban_score:>0", []string{"en-micron"}},
+		{"score equal", "ban_score:0.7", []string{"en-lifted"}},
+		{"fetched after a time that day", `fetched:>"2026-01-15T10:00:00Z"`, nil},
+		{"fetched up to a time that day", `fetched:<="2026-01-15T10:00:00Z"`, []string{"en-ban"}},
+		{"fetched before the day", `fetched:<"2026-01-15"`, nil},
+		{"fetched on the day, quoted", `fetched:"2026-01-15"`, []string{"en-ban"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,7 +14,8 @@ import (
 //  2. word pairs in the text analyser, no term vectors, one coded facets field.
 //  3. no facets field: searches count facets from the keyword fields.
 //  4. one analyser in a single pass (textAnalyzer) for the text fields.
-const MappingVersion = 4
+//  5. ban_score and fetched as keywords (see ranges.go).
+const MappingVersion = 5
 
 // Field names of the index. Query strings may name them: `vendors:Fortinet`,
 // `title:ban`, `lang:zh`.
@@ -59,14 +60,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false // searches read the postings, see docTable
 		return f
 	}
-	date := func(docValues bool) *mapping.FieldMapping {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		f.DocValues = docValues // sorting by date reads them
-		return f
-	}
-
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text())
 	doc.AddFieldMappingsAt(fieldTitle, text())
@@ -80,13 +73,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	related.IncludeInAll = false
 	related.DocValues = false
 	doc.AddFieldMappingsAt(fieldBanRelated, related)
-	score := bleve.NewNumericFieldMapping()
-	score.Store = false
-	score.IncludeInAll = false
-	score.DocValues = false
-	doc.AddFieldMappingsAt(fieldBanScore, score)
-	doc.AddFieldMappingsAt(fieldPublished, date(true))
-	doc.AddFieldMappingsAt(fieldFetched, date(false))
+	doc.AddFieldMappingsAt(fieldBanScore, kw()) // two decimals, see ranges.go
+	published := bleve.NewDateTimeFieldMapping()
+	published.Store = false
+	published.IncludeInAll = false
+	published.DocValues = true // the document table reads them
+	doc.AddFieldMappingsAt(fieldPublished, published)
+	doc.AddFieldMappingsAt(fieldFetched, kw()) // its UTC day, see ranges.go
 	stored := bleve.NewTextFieldMapping()
 	stored.Index = false
 	stored.Store = true

@@ -461,7 +461,7 @@ func foldWord(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 // isKeywordField says whether field is indexed as whole values.
 func isKeywordField(field string) bool {
 	switch field {
-	case fieldURL, fieldSource, fieldLang, fieldStatus, fieldVendors, fieldAgencies, fieldCountries, fieldTargets, fieldActions:
+	case fieldURL, fieldSource, fieldLang, fieldStatus, fieldVendors, fieldAgencies, fieldCountries, fieldTargets, fieldActions, fieldBanScore, fieldFetched:
 		return true
 	}
 	return false
@@ -547,7 +547,7 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df do
 		}
 		return expand(out, q.MatchPhrase, exp)
 	default:
-		return q
+		return keywordRange(q)
 	}
 }
 
