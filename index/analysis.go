@@ -46,16 +46,26 @@ func init() {
 		return pairsFilter{}, nil
 	})
 	registry.RegisterTokenFilter(foldFilterName, func(_ map[string]any, cache *registry.Cache) (analysis.TokenFilter, error) {
-		stop, err := cache.TokenMapNamed(en.StopName)
-		if err != nil {
-			return nil, err
-		}
-		width, err := cache.TokenFilterNamed(cjk.WidthName)
+		stop, width, err := foldParts(cache)
 		if err != nil {
 			return nil, err
 		}
 		return &foldFilter{stop: stop, width: width}, nil
 	})
+}
+
+// foldParts returns what folding needs from bleve: the English stop words
+// and the filter that widens half-width katakana.
+func foldParts(cache *registry.Cache) (analysis.TokenMap, analysis.TokenFilter, error) {
+	stop, err := cache.TokenMapNamed(en.StopName)
+	if err != nil {
+		return nil, nil, err
+	}
+	width, err := cache.TokenFilterNamed(cjk.WidthName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return stop, width, nil
 }
 
 type foldFilter struct {

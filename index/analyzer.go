@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
 )
@@ -52,11 +50,7 @@ const stemCacheMax = 200_000
 
 func init() {
 	registry.RegisterAnalyzer(textAnalyzer, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		stop, err := cache.TokenMapNamed(en.StopName)
-		if err != nil {
-			return nil, err
-		}
-		width, err := cache.TokenFilterNamed(cjk.WidthName)
+		stop, width, err := foldParts(cache)
 		if err != nil {
 			return nil, err
 		}
