@@ -37,11 +37,13 @@ const textAnalyzer = "bantrack_text_v4"
 // pairs occur once), and a term costs bleve the same to build, write and
 // merge however rare it is: with the pairs themselves as terms they were
 // three quarters of the dictionary. Hashed into 65,536 codes they cost a
-// fraction of that, and a phrase loses little exactness: a document holding
-// the words of a two-word phrase apart from each other still matches only
-// if another of its pairs has the same code, which happened for 0.4% of
-// such pairs in generated articles (TestPairCodesRarelyCollide). Snippets mark the exact pairs (see
-// exactPairs). Changing the number or the hash needs a new MappingVersion.
+// fraction of that, and a phrase loses little exactness: a document without
+// a two-word phrase matches it only if it holds the phrase's rarer word (see
+// phraseTerms) and another pair with the same code; two words standing
+// apart in a document shared a code with one of its pairs 0.4% of the time
+// in generated articles (TestPairCodesRarelyCollide). Snippets mark the
+// exact pairs (see exactPairs). Changing the number or the hash needs a new
+// MappingVersion.
 const pairBuckets = 1 << 16
 
 // stemCacheMax bounds the words an analyser remembers the stems of (about
