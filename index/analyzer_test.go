@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -213,5 +214,50 @@ func TestPairCodesRarelyCollide(t *testing.T) {
 	t.Logf("%d of %d word pairs held apart share a code with a pair of the document (%.3f%%)", false_, tries, 100*rate)
 	if tries < 10000 || rate > 0.01 {
 		t.Errorf("collision rate %.4f over %d tries; want under 1%% over at least 10,000", rate, tries)
+	}
+}
+
+// TestTextAnalyzerConcurrent analyses the same texts from several
+// goroutines at once with one analyser (bleve analyses a batch's documents
+// in parallel; the stem cache is shared) and expects the terms of a serial
+// run. Run it with -race.
+func TestTextAnalyzerConcurrent(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := corpus.New(5, 40)
+	var texts [][]byte
+	for i := range 40 {
+		a := g.Article(i)
+		texts = append(texts, []byte(a.Title+"\n"+a.Text))
+	}
+	want := make([][]string, len(texts))
+	serial := m.AnalyzerNamed(textAnalyzer)
+	for i, s := range texts {
+		want[i] = terms(serial.Analyze(s))
+	}
+	fresh, err := newMapping() // an analyser with an empty stem cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := fresh.AnalyzerNamed(textAnalyzer)
+	errs := make(chan string, 4)
+	for w := range 4 {
+		go func() {
+			for k := range texts {
+				i := (k + w*10) % len(texts)
+				if got := terms(an.Analyze(texts[i])); !slices.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d, text %d: terms differ from a serial run", w, i)
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
