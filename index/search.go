@@ -608,16 +608,17 @@ func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc
 			continue
 		}
 		seen[string(t.Term)] = true
+		word := pairs > 0 && isWordToken(t)
+		if word && pairs > 1 {
+			continue // implied by the codes
+		}
 		tt := term{text: string(t.Term)}
 		if df != nil {
 			tt.n = df(field, tt.text)
 		}
-		switch {
-		case pairs > 0 && isWordToken(t):
-			if pairs == 1 {
-				words = append(words, tt)
-			}
-		default:
+		if word {
+			words = append(words, tt)
+		} else {
 			chain = append(chain, tt)
 		}
 	}
@@ -650,16 +651,15 @@ func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc
 	if len(words) > 0 {
 		filter = append(filter, newTerm(words[rarest(words)]))
 	}
-	switch len(filter) {
-	case 0:
+	if len(filter) == 0 {
 		return must
-	case 1:
-		b := query.NewBooleanQuery([]query.Query{must}, nil, nil)
-		b.AddFilter(filter[0])
-		return b
 	}
 	b := query.NewBooleanQuery([]query.Query{must}, nil, nil)
-	b.AddFilter(query.NewConjunctionQuery(filter))
+	if len(filter) == 1 {
+		b.AddFilter(filter[0])
+	} else {
+		b.AddFilter(query.NewConjunctionQuery(filter))
+	}
 	return b
 }
 
