@@ -46,8 +46,8 @@ const textAnalyzer = "bantrack_text_v4"
 // MappingVersion.
 const pairBuckets = 1 << 16
 
-// stemCacheMax bounds the words an analyser remembers the stems of (about
-// 20 MB at most); later new words are stemmed each time.
+// stemCacheMax bounds the words an analyser remembers the stems of; later
+// new words are stemmed each time.
 const stemCacheMax = 200_000
 
 func init() {

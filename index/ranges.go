@@ -8,10 +8,9 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// ban_score and fetched are keyword fields (mapping version 5): a number or
-// date field costs bleve 16 prefix terms a document, which made up a tenth
-// of the postings it builds and merges, and both are only ever compared
-// against ranges a person types. Their terms are fixed-width text whose
+// ban_score and fetched are keyword fields (mapping version 5): bleve
+// indexes a number or a date as 16 prefix terms a document, while these
+// are only ever compared against ranges a person types. Their terms are fixed-width text whose
 // byte order is their numeric order, so the range queries of the query
 // string (ban_score:>0.8, fetched:>="2026-11-01") become term ranges.
 

@@ -506,14 +506,13 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df do
 			return q
 		}
 		if q.Fuzziness == 0 && q.Prefix == 0 && hasCJK(q.Match) {
+			// It needs all its bigrams (and any words in it), as the
+			// quoted phrase does: searched the same way.
 			q.SetOperator(query.MatchQueryOperatorAnd)
-			if !hasWords(an, q.Match) {
-				// All bigrams, as for the quoted phrase: searched the same way.
-				pq := query.NewMatchPhraseQuery(q.Match)
-				pq.BoostVal = q.BoostVal
-				if t := phraseTerms(an, pq, df); t != nil {
-					return expand(t, q.Match, exp)
-				}
+			pq := query.NewMatchPhraseQuery(q.Match)
+			pq.BoostVal = q.BoostVal
+			if t := phraseTerms(an, pq, df); t != nil {
+				return expand(t, q.Match, exp)
 			}
 		}
 		return expand(q, q.Match, exp)
@@ -692,11 +691,6 @@ func expand(q query.Query, word string, exp map[string][]string) query.Query {
 		}
 	}
 	return query.NewDisjunctionQuery(ds)
-}
-
-// hasWords says whether s has any Latin (non-CJK) word.
-func hasWords(an analysis.Analyzer, s string) bool {
-	return slices.ContainsFunc(an.Analyze([]byte(foldWidth(s))), isWordToken)
 }
 
 func hasCJK(s string) bool {
