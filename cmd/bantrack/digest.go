@@ -1,10 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -206,28 +206,18 @@ func selectForDigest(ctx context.Context, d config.Digest, st *store, since time
 	return arts, nil
 }
 
-// writeEML writes the message to path through a temporary file, so a failure leaves no half file.
+// writeEML writes the message to path with state.WriteFile: through a synced temporary file
+// renamed over path, so a crash or a failure leaves the old file or the new one, never a half file.
 func writeEML(path string, msg *digest.Message) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", fmt.Errorf("digest --out %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(abs), ".bantrack-digest-*.eml")
-	if err != nil {
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
 		return "", fmt.Errorf("digest --out %s: %w", path, err)
 	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	if _, err := msg.WriteTo(f); err != nil {
-		f.Close()
-		return "", fmt.Errorf("digest --out %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("digest --out %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return "", fmt.Errorf("digest --out %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), abs); err != nil {
+	if err := state.WriteFile(abs, buf.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("digest --out %s: %w", path, err)
 	}
 	return abs, nil
