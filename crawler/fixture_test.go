@@ -9,7 +9,7 @@ import (
 
 	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/config"
-	"github.com/bantrack/bantrack/fixture"
+	"github.com/bantrack/bantrack/internal/fixture"
 )
 
 // TestFixtureSites crawls the shared fixture sites with the demo feeds file twice: the first run

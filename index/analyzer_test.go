@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"github.com/bantrack/bantrack/index/corpus"
+	"github.com/bantrack/bantrack/internal/corpus"
 )
 
 // version3Analyzer builds the text analyser of mapping versions 2 and 3:

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/bantrack/bantrack/article"
-	"github.com/bantrack/bantrack/index/corpus"
+	"github.com/bantrack/bantrack/internal/corpus"
 )
 
 // The benchmarks index generated articles; cmd/bantrack-indexbench measures

@@ -29,7 +29,7 @@ import (
 
 	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/index"
-	"github.com/bantrack/bantrack/index/corpus"
+	"github.com/bantrack/bantrack/internal/corpus"
 )
 
 type options struct {

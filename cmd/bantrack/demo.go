@@ -9,7 +9,7 @@ import (
 	"github.com/bantrack/bantrack"
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/extract"
-	"github.com/bantrack/bantrack/fixture"
+	"github.com/bantrack/bantrack/internal/fixture"
 	"github.com/bantrack/bantrack/index"
 )
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/bantrack/bantrack"
 	"github.com/bantrack/bantrack/article"
-	"github.com/bantrack/bantrack/fixture"
+	"github.com/bantrack/bantrack/internal/fixture"
 )
 
 // runCmd runs bantrack in-process and returns its stdout, stderr and exit code.
