@@ -12,17 +12,14 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/crawler"
 	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/index"
-	"github.com/bantrack/bantrack/state"
+	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
 // options are the bench's flags.
@@ -67,103 +64,32 @@ type figures struct {
 // stageNames are the stages of stage_ms, in pipeline order.
 func stageNames() []string { return []string{"fetch", "main_text", "entities", "index", "state"} }
 
-// pass is one crawl of every source.
+// pass is one crawl of every source, through the pipeline `bantrack crawl` runs.
 type pass struct {
-	docs, requests, errs, ban, zh atomic.Int64
-	entities, index, commit       atomic.Int64 // nanoseconds summed over workers
-	wall                          time.Duration
+	docs, requests, errs int
+	stages               pipeline.Stages
+	wall                 time.Duration
 }
 
-// crawlAll runs the pipeline of cmd/bantrack over srcs, parallel sources at a time: crawl,
-// entities for each article, index the source's articles in one Put, then record them as seen,
-// commit the crawler's bookkeeping and the source's health. A failing source is counted and the others go on.
-func crawlAll(ctx context.Context, cr *crawler.Crawler, ix *index.Index, st *state.Store, srcs []config.Source, parallel int, log *slog.Logger) *pass {
+// crawlAll runs the pipeline of `bantrack crawl` over srcs, parallel sources at a time: crawl,
+// entities, index (the index open only for each commit), seen documents, the crawler's
+// bookkeeping, source health and the status snapshot. A failing source is counted and the others
+// go on.
+func crawlAll(ctx context.Context, cfg *config.Config, st *pipeline.Store, tune func(*crawler.Options), parallel int, log *slog.Logger) *pass {
 	p := &pass{}
+	pl := &pipeline.Pipeline{Log: log, Config: cfg, Store: st, Parallel: parallel, Tune: tune, Stages: &p.stages}
 	start := time.Now()
-	work := make(chan config.Source)
-	var wg sync.WaitGroup
-	for range max(parallel, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for src := range work {
-				p.source(ctx, cr, ix, st, src, log)
-			}
-		}()
-	}
-	for _, src := range srcs {
-		work <- src
-	}
-	close(work)
-	wg.Wait()
+	sums := pl.Crawl(ctx, cfg.Sources)
 	p.wall = time.Since(start)
+	for _, s := range sums {
+		p.docs += s.Indexed
+		p.requests += s.Requests
+		p.errs += s.Skipped
+		if s.Err != nil {
+			p.errs++
+		}
+	}
 	return p
-}
-
-func (p *pass) source(ctx context.Context, cr *crawler.Crawler, ix *index.Index, st *state.Store, src config.Source, log *slog.Logger) {
-	res, err := cr.Crawl(ctx, src)
-	p.requests.Add(int64(res.Requests))
-	p.errs.Add(int64(len(res.Errors)))
-	for _, e := range res.Errors {
-		log.Warn("item skipped", "source", src.Name, "error", e)
-	}
-	if err != nil {
-		p.errs.Add(1)
-		log.Error("crawl failed", "source", src.Name, "error", err)
-		return
-	}
-	if len(res.Articles) > 0 {
-		t := time.Now()
-		arts := make([]article.Article, len(res.Articles))
-		for i, a := range res.Articles {
-			a.Entities = extract.Analyze(a.Title, a.Text, a.Published, a.Lang)
-			arts[i] = a
-			if a.Ban.Related {
-				p.ban.Add(1)
-			}
-			if a.Lang == "zh" {
-				p.zh.Add(1)
-			}
-		}
-		p.entities.Add(int64(time.Since(t)))
-		t = time.Now()
-		if err := ix.Put(ctx, arts...); err != nil {
-			p.errs.Add(1)
-			log.Error("index failed", "source", src.Name, "error", err)
-			return
-		}
-		p.index.Add(int64(time.Since(t)))
-		p.docs.Add(int64(len(arts)))
-	}
-	t := time.Now()
-	defer func() { p.commit.Add(int64(time.Since(t))) }()
-	if len(res.Seen) > 0 {
-		now := time.Now().UTC()
-		docs := make([]state.Doc, len(res.Seen))
-		for i, d := range res.Seen {
-			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status}
-		}
-		if err := st.MarkSeen(docs...); err != nil {
-			p.errs.Add(1)
-			log.Error("record seen documents", "source", src.Name, "error", err)
-			return
-		}
-	}
-	if err := cr.Commit(res); err != nil {
-		p.errs.Add(1)
-		log.Error("commit failed", "source", src.Name, "error", err)
-	}
-	h, err := st.Health(src.Name)
-	if err != nil {
-		log.Warn("read source health", "source", src.Name, "error", err)
-	}
-	h.LastRun, h.LastSuccess, h.NewLast = t, t, len(res.Articles)
-	if !res.NotModified {
-		h.ItemsLast = res.Listed
-	}
-	if err := st.SetHealth(h); err != nil {
-		log.Warn("record source health", "source", src.Name, "error", err)
-	}
 }
 
 // run generates the site, crawls it twice and returns the figures.
@@ -187,7 +113,7 @@ func run(ctx context.Context, o options) (f figures, err error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return f, fmt.Errorf("data folder: %w", err)
 	}
-	statePath, indexPath := filepath.Join(dir, "state.db"), filepath.Join(dir, "index")
+	statePath, indexPath := filepath.Join(dir, "state.db"), pipeline.IndexPath(dir)
 
 	w, err := startWeb(o.seed, o.docs, loadNames(extract.Default()))
 	if err != nil {
@@ -195,17 +121,13 @@ func run(ctx context.Context, o options) (f figures, err error) {
 	}
 	defer w.close()
 	f.Sources = len(w.sources)
+	cfg := &config.Config{Sources: w.sources}
 
-	st, err := state.Open(statePath)
+	st, err := pipeline.OpenWriter(dir)
 	if err != nil {
 		return f, err
 	}
 	defer st.Close()
-	ix, err := index.Open(indexPath)
-	if err != nil {
-		return f, err
-	}
-	defer ix.Close()
 
 	if o.cpuProfile != "" {
 		pf, err := os.Create(o.cpuProfile)
@@ -219,65 +141,53 @@ func run(ctx context.Context, o options) (f figures, err error) {
 		defer pprof.StopCPUProfile()
 	}
 
-	// First crawl: everything is new. The index is closed at the end, as a `bantrack crawl`
-	// run does, so that its segments are on disk when its size is taken.
+	// First crawl: everything is new. The pipeline closes the index after each commit, as a
+	// `bantrack crawl` run does, so its segments are on disk when its size is taken.
 	var stats crawler.Stats
-	cr := crawler.New(crawler.Options{Logger: o.log, Store: st, IgnoreRobots: true, NoRateLimit: true, HostConcurrency: 4 * o.parallel, Stats: &stats})
-	start, cpuStart := time.Now(), cpuTime()
-	first := crawlAll(ctx, cr, ix, st, w.sources, o.parallel, o.log)
-	closeStart := time.Now()
-	if err := ix.Close(); err != nil {
-		return f, err
+	tune := func(opts *crawler.Options) {
+		opts.IgnoreRobots, opts.NoRateLimit, opts.HostConcurrency, opts.Stats = true, true, 4*o.parallel, &stats
 	}
-	closing := time.Since(closeStart)
+	start, cpuStart := time.Now(), cpuTime()
+	first := crawlAll(ctx, cfg, st, tune, o.parallel, o.log)
 	wall, cpu := time.Since(start), cpuTime()-cpuStart
 	if err := ctx.Err(); err != nil {
 		return f, err
 	}
 
-	f.Docs = int(first.docs.Load())
+	f.Docs = first.docs
 	f.WallS = wall.Seconds()
 	f.DocsPerS = float64(f.Docs) / wall.Seconds()
-	f.Requests = int(first.requests.Load())
+	f.Requests = first.requests
 	f.CPUS = cpu.Seconds()
 	if cpu > 0 {
 		f.DocsPerCPUS = float64(f.Docs) / cpu.Seconds()
 	}
-	f.Errors = int(first.errs.Load())
-	f.BanRelated = int(first.ban.Load())
-	f.Chinese = int(first.zh.Load())
-	ms := func(ns int64) float64 { return float64(ns/1000) / 1000 }
+	f.Errors = first.errs
+	f.BanRelated = first.stages.BanRelated
+	f.Chinese = first.stages.Chinese
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	f.StageMS = map[string]float64{
-		"fetch":     ms(stats.FetchNanos.Load()),
-		"main_text": ms(stats.ParseNanos.Load()),
-		"entities":  ms(first.entities.Load()),
-		"index":     ms(first.index.Load() + int64(closing)),
-		"state":     ms(first.commit.Load()),
+		"fetch":     ms(time.Duration(stats.FetchNanos.Load())),
+		"main_text": ms(time.Duration(stats.ParseNanos.Load())),
+		"entities":  ms(first.stages.Entities),
+		"index":     ms(first.stages.Index),
+		"state":     ms(first.stages.State),
 	}
 	if f.IndexBytes, err = index.DiskSize(indexPath); err != nil {
 		return f, err
 	}
 
-	// Re-crawl of the unchanged site, by a new crawler over the same state, as the next
-	// scheduled run would.
-	ix2, err := index.Open(indexPath)
-	if err != nil {
-		return f, err
-	}
-	defer ix2.Close()
+	// Re-crawl of the unchanged site, by a new pipeline (a new crawler) over the same data folder,
+	// as the next scheduled run would.
 	before := *snapshot(w.traffic())
-	cr2 := crawler.New(crawler.Options{Logger: o.log, Store: st, IgnoreRobots: true, NoRateLimit: true})
-	again := crawlAll(ctx, cr2, ix2, st, w.sources, o.parallel, o.log)
+	again := crawlAll(ctx, cfg, st, func(opts *crawler.Options) { opts.IgnoreRobots, opts.NoRateLimit = true, true }, o.parallel, o.log)
 	after := snapshot(w.traffic())
 	f.RecrawlWallS = again.wall.Seconds()
-	f.RecrawlRequests = int(again.requests.Load())
-	f.RecrawlDocs = int(again.docs.Load())
+	f.RecrawlRequests = again.requests
+	f.RecrawlDocs = again.docs
 	f.RecrawlConditional = after.conditional - before.conditional
 	f.RecrawlNotModified = after.notModified - before.notModified
-	f.Errors += int(again.errs.Load())
-	if err := ix2.Close(); err != nil {
-		return f, err
-	}
+	f.Errors += again.errs
 	if err := st.Close(); err != nil {
 		return f, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,12 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/internal/pipeline"
 	"github.com/bantrack/bantrack/state"
 )
 
@@ -144,76 +145,13 @@ func (a *app) data() (string, error) {
 	return dir, nil
 }
 
-// store is the open data folder: its lock (when taken), state store and index.
-type store struct {
-	dir   string
-	lock  *state.Lock
-	state *state.Store
-	index *index.Index // in shared mode, nil while no job uses it
-
-	// Shared mode (the daemon): the index is open only while some job uses it, so that `search`,
-	// `show` and `export` can open it between jobs.
-	mu     sync.Mutex
-	shared bool
-	users  int
-}
-
-// share puts the store in shared mode and closes the index until a job needs it.
-func (s *store) share() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.shared = true
-	if s.users == 0 && s.index != nil {
-		err := s.index.Close()
-		s.index = nil
-		return err
-	}
-	return nil
-}
-
-// useIndex opens the index if no one has it open, and returns the function that ends this use;
-// in shared mode the last use closes it again. s.index is valid until then.
-func (s *store) useIndex() (release func(), err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.index == nil {
-		if s.index, err = index.Open(s.indexPath()); err != nil {
-			return nil, indexError(err)
-		}
-	}
-	s.users++
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.users--
-		if s.shared && s.users == 0 && s.index != nil {
-			s.index.Close() //nolint:errcheck // reopened by the next job; a close error leaves nothing to undo
-			s.index = nil
-		}
-	}, nil
-}
-
-func (s *store) Close() error {
-	var errs []error
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.index != nil {
-		errs = append(errs, s.index.Close())
-		s.index = nil
-	}
-	if s.state != nil {
-		errs = append(errs, s.state.Close())
-	}
-	errs = append(errs, s.lock.Release())
-	return errors.Join(errs...)
-}
+// store is a writer's open data folder (see pipeline.Store): the lock, state.db, and the index
+// opened only for short commits.
+type store = pipeline.Store
 
 // openStore opens the data folder for a command that writes (crawl, run, digest): it takes the
 // folder's lock first, so two writers never work on it at once, and creates what is missing.
-func (a *app) openStore(write bool) (*store, error) {
-	if !write {
-		return a.openReader()
-	}
+func (a *app) openStore() (*store, error) {
 	dir, err := a.data()
 	if err != nil {
 		return nil, err
@@ -221,8 +159,7 @@ func (a *app) openStore(write bool) (*store, error) {
 	if err := a.checkFree(dir); err != nil {
 		return nil, err
 	}
-	s := &store{dir: dir}
-	l, err := state.Acquire(filepath.Join(dir, "lock"))
+	s, err := pipeline.OpenWriter(dir)
 	if err != nil {
 		var le *state.LockedError
 		if errors.As(err, &le) {
@@ -230,17 +167,11 @@ func (a *app) openStore(write bool) (*store, error) {
 		}
 		return nil, err
 	}
-	s.lock = l
-	if s.state, err = state.Open(filepath.Join(dir, "state.db")); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.index, err = index.Open(s.indexPath()); err != nil {
-		s.Close()
-		return nil, indexError(err)
-	}
 	return s, nil
 }
+
+// readerWait is how long search, show and export wait for a crawl's commit to end.
+const readerWait = 2 * time.Minute
 
 // defaultMinFree is the free space a writer wants in the data folder before it starts. bleve
 // cannot finish a write on a full disk (and its background merger may crash the process), so
@@ -271,26 +202,26 @@ func (a *app) checkFree(dir string) error {
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
-// openReader opens the index only, read-only and without the lock: for search, show and export.
-func (a *app) openReader() (*store, error) {
+// openIndex opens the index read-only and without the lock, for search, show and export. While
+// a crawl or the daemon commits, it waits for the commit to end: writers hold the index only for
+// their commits.
+func (a *app) openIndex(ctx context.Context) (*index.Index, error) {
 	dir, err := a.data()
 	if err != nil {
 		return nil, err
 	}
-	s := &store{dir: dir}
-	if s.index, err = index.OpenExisting(s.indexPath(), true); err != nil {
+	ix, err := pipeline.OpenReader(ctx, dir, readerWait)
+	if err != nil {
 		return nil, indexError(err)
 	}
-	return s, nil
+	return ix, nil
 }
-
-func (s *store) indexPath() string { return filepath.Join(s.dir, "index.bleve") }
 
 // indexError adds what to do next to an index that cannot be opened.
 func indexError(err error) error {
 	switch {
 	case errors.Is(err, index.ErrLocked):
-		return fmt.Errorf("%w: a crawl or the daemon is writing it; try again when it finishes", err)
+		return fmt.Errorf("%w: a crawl or the daemon held it longer than bantrack waits; try again", err)
 	case errors.Is(err, index.ErrMappingVersion):
 		return fmt.Errorf("%w: run bantrack reindex", err)
 	}

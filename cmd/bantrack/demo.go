@@ -9,8 +9,8 @@ import (
 	"github.com/bantrack/bantrack"
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/extract"
-	"github.com/bantrack/bantrack/internal/fixture"
 	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/internal/fixture"
 )
 
 // demoSearches are the searches the demo prints.
@@ -62,19 +62,24 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		}
 		a.dataDir = dir
 	}
-	st, err := a.openStore(true)
+	st, err := a.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
 	fmt.Fprintf(a.stdout, "== crawling %d fixture sources served on loopback (%s)\n", len(cfg.Sources), srv.Origin(srv.Sites()[0]))
-	p := &pipeline{log: a.log, cfg: cfg, st: st}
-	sums, crawlErr := p.crawl(ctx, cfg.Sources)
+	sums := a.pipeline(cfg, st).Crawl(ctx, cfg.Sources)
 	printSummaries(a.stdout, sums)
+	crawlErr := summariesError(sums)
 	if crawlErr != nil {
 		fmt.Fprintf(a.stdout, "(some sources failed: %v)\n", crawlErr)
 	}
+	ix, release, err := st.UseIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	g := extract.Default()
 	for _, req := range demoSearches {
 		title := fmt.Sprintf("bantrack search %q", req.Query)
@@ -83,7 +88,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
 		req.Expand = expandQuery(g, req.Query)
-		res, err := st.index.Search(ctx, req)
+		res, err := ix.Search(ctx, req)
 		if err != nil {
 			return fmt.Errorf("demo search %q: %w", req.Query, err)
 		}

@@ -49,7 +49,7 @@ func runDigest(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	// Even --dry-run takes the writer's lock: it reads the ledger, which only writers open.
-	st, err := a.openStore(true)
+	st, err := a.openStore()
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r diges
 		}
 	}
 	rec.Sent = now()
-	if err := st.state.RecordDigest(rec, msg.IDs); err != nil {
+	if err := st.State.RecordDigest(rec, msg.IDs); err != nil {
 		return fmt.Errorf("digest delivered but not recorded (its items may be sent again): %w", err)
 	}
 	a.log.Info("digest recorded", "items", rec.Items, "message_id", rec.MessageID, "file", rec.File)
@@ -169,25 +169,27 @@ func digestOptions(d config.Digest, now func() time.Time) digest.Options {
 // ledger. The ledger is what makes "new" mean "not sent yet": a document indexed while a digest
 // was being sent, or indexed again after a reindex, is still sent exactly once.
 func selectForDigest(ctx context.Context, d config.Digest, st *store, since time.Time) ([]article.Article, error) {
-	if st.state == nil {
-		return nil, errors.New("digest: the data folder was opened without its state store")
+	ix, release, err := st.UseIndex(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
 	}
+	defer release()
 	req := index.Request{BanOnly: d.OnlyBanRelated, Since: since, Sort: index.SortDate, Limit: digestPage}
 	var arts []article.Article
 	for req.Offset = 0; req.Offset+req.Limit <= digestMaxCandidates; req.Offset += req.Limit {
-		res, err := st.index.Search(ctx, req)
+		res, err := ix.Search(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("digest: select documents: %w", err)
 		}
 		for _, h := range res.Hits {
-			sent, err := st.state.Sent(h.ID)
+			sent, err := st.State.Sent(h.ID)
 			if err != nil {
 				return nil, fmt.Errorf("digest: read ledger: %w", err)
 			}
 			if sent {
 				continue
 			}
-			a, err := st.index.Get(h.ID)
+			a, err := ix.Get(h.ID)
 			if errors.Is(err, index.ErrNotFound) {
 				continue
 			}

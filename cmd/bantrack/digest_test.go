@@ -300,7 +300,7 @@ func TestDigestFailuresRecordNothing(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	a := &app{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return map[string]string{"TEST_SMTP_PASSWORD": "pw"}[k] },
 		log: slog.New(slog.DiscardHandler), dataDir: data}
-	st, err := a.openStore(true)
+	st, err := a.openStore()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/internal/pipeline"
 	"github.com/bantrack/bantrack/state"
 )
 
@@ -45,7 +46,7 @@ func runReindex(ctx context.Context, a *app, args []string) error {
 	var transform func(article.Article) article.Article
 	if !*keep {
 		transform = func(art article.Article) article.Article {
-			return analyze([]article.Article{art})[0]
+			return pipeline.Analyze([]article.Article{art})[0]
 		}
 	}
 	if a.getenv("GOGC") == "" && a.getenv("GOMEMLIMIT") == "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
 // stopGrace is how long `run` waits for jobs to end once it has cancelled them, after the stop
@@ -42,13 +43,10 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err := checkRunConfig(cfg, a.getenv); err != nil {
 		return err
 	}
-	st, err := a.openStore(true)
+	// The index is open only while a job commits, so that analysts can search while the daemon runs.
+	st, err := a.openStore()
 	if err != nil {
 		return err
-	}
-	// Between jobs the index stays closed, so that analysts can search while the daemon runs.
-	if err := st.share(); err != nil {
-		return errors.Join(err, st.Close())
 	}
 	d := &daemon{a: a, log: a.log, st: st, busy: map[string]*sync.Mutex{},
 		info: &daemonInfo{PID: os.Getpid(), Started: time.Now().UTC()}}
@@ -84,7 +82,7 @@ type daemon struct {
 
 	mu      sync.Mutex
 	cfg     *config.Config
-	pipe    *pipeline // this config's pipeline: one crawler (client, robots cache, rate limits) for every job
+	pipe    *pipeline.Pipeline // this config's pipeline: one crawler (client, robots cache, rate limits) for every job
 	cron    *cron.Cron
 	entries map[string]cron.EntryID // job name → its entry
 	busy    map[string]*sync.Mutex  // job name → held while it runs; outlives reloads
@@ -106,7 +104,7 @@ func (d *daemon) serve(ctx context.Context, cfg *config.Config, stopTimeout time
 	defer signal.Stop(hup)
 
 	d.cron.Start()
-	d.log.Info("bantrack run started", "pid", d.info.PID, "config", cfg.Path, "data", d.st.dir, "sources", len(cfg.Sources))
+	d.log.Info("bantrack run started", "pid", d.info.PID, "config", cfg.Path, "data", d.st.Dir, "sources", len(cfg.Sources))
 	d.logNext()
 	d.saveStatus()
 	d.catchUp(time.Now())
@@ -157,7 +155,7 @@ func (d *daemon) apply(cfg *config.Config) error {
 		d.cron.Remove(id)
 	}
 	d.cfg = cfg
-	d.pipe = &pipeline{log: d.log, cfg: cfg, st: d.st}
+	d.pipe = d.a.pipeline(cfg, d.st)
 	d.entries = map[string]cron.EntryID{}
 	for _, p := range plans {
 		if d.busy[p.name] == nil {
@@ -189,7 +187,7 @@ func (d *daemon) overdue(cfg *config.Config, now time.Time) []string {
 		if err != nil {
 			continue
 		}
-		h, err := d.st.state.Health(src.Name)
+		h, err := d.st.State.Health(src.Name)
 		if err != nil {
 			d.log.Warn("read source health", "source", src.Name, "error", err)
 			continue
@@ -200,7 +198,7 @@ func (d *daemon) overdue(cfg *config.Config, now time.Time) []string {
 	}
 	if len(cfg.Digest.To) > 0 {
 		if sched, err := cron.ParseStandard(cfg.Digest.Schedule); err == nil {
-			if last, ok, err := d.st.state.LastDigest(); err == nil && ok && !sched.Next(last.Sent).After(now) {
+			if last, ok, err := d.st.State.LastDigest(); err == nil && ok && !sched.Next(last.Sent).After(now) {
 				names = append(names, digestJob)
 			}
 		}
@@ -264,11 +262,6 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 	d.mu.Lock()
 	cfg, p := d.cfg, d.pipe
 	d.mu.Unlock()
-	release, err := d.st.useIndex()
-	if err != nil {
-		return err
-	}
-	defer release()
 	if name == digestJob {
 		return d.a.digest(ctx, cfg, d.st, digestRun{})
 	}
@@ -276,7 +269,7 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 	if !ok {
 		return fmt.Errorf("source %s is no longer in %s", name, cfg.Path)
 	}
-	return p.crawlSource(ctx, p.crawler(), src).Err
+	return p.CrawlSource(ctx, src).Err
 }
 
 // stop stops taking new jobs and waits for running ones: stopTimeout, then they are cancelled and
@@ -350,14 +343,7 @@ func (d *daemon) saveStatus() {
 		nextDigest = next[digestJob]
 		delete(next, digestJob)
 	}
-	release, err := d.st.useIndex()
-	if err != nil {
-		d.log.Warn("write status snapshot", "error", err)
-		return
-	}
-	defer release()
-	p := &pipeline{log: d.log, cfg: cfg, st: d.st}
-	p.saveStatus(d.jobCtx, d.info, next, nextDigest)
+	d.a.pipeline(cfg, d.st).SaveStatus(d.jobCtx, d.info, next, nextDigest)
 }
 
 // cronLogger routes robfig/cron's logging to slog; its routine messages are debug.

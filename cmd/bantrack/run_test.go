@@ -407,7 +407,7 @@ func TestOverdue(t *testing.T) {
 	}}
 	cfg.Digest.To = []string{"a@example.org"}
 	cfg.Digest.Schedule = "0 8 * * *"
-	d := &daemon{log: slog.New(slog.NewTextHandler(io.Discard, nil)), st: &store{state: st}}
+	d := &daemon{log: slog.New(slog.NewTextHandler(io.Discard, nil)), st: &store{State: st}}
 
 	if got, want := d.overdue(cfg, now), []string{"late", "never"}; !slices.Equal(got, want) {
 		t.Errorf("overdue with no digest ever sent = %v; want %v", got, want)

@@ -65,12 +65,12 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 		return usageErrorf("search needs a QUERY or at least one filter, e.g. bantrack search fortinet")
 	}
 
-	st, err := a.openStore(false)
+	ix, err := a.openIndex(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	res, err := st.index.Search(ctx, req)
+	defer ix.Close()
+	res, err := ix.Search(ctx, req)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}

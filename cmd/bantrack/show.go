@@ -24,17 +24,17 @@ func runShow(ctx context.Context, a *app, args []string) error {
 	if len(rest) != 1 {
 		return usageErrorf("show takes one ID or URL, e.g. bantrack show 3f2a9c0d1e4b5a67")
 	}
-	st, err := a.openStore(false)
+	ix, err := a.openIndex(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer ix.Close()
 	key := rest[0]
 	var art article.Article
 	if strings.Contains(key, "://") {
-		art, err = st.index.GetByURL(ctx, key)
+		art, err = ix.GetByURL(ctx, key)
 	} else {
-		art, err = st.index.Get(key)
+		art, err = ix.Get(key)
 	}
 	if errors.Is(err, index.ErrNotFound) {
 		return fmt.Errorf("no document %q in the index: find ids with bantrack search", key)
@@ -127,12 +127,12 @@ func runExport(ctx context.Context, a *app, args []string) error {
 	default:
 		return usageErrorf("--format %q: want jsonl or csv", *format)
 	}
-	st, err := a.openStore(false)
+	ix, err := a.openIndex(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	err = st.index.All(ctx, func(art article.Article) error {
+	defer ix.Close()
+	err = ix.All(ctx, func(art article.Article) error {
 		if !from.IsZero() && art.Published.Before(from) {
 			return nil
 		}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestReadersAnswerWhileCrawlWrites runs a slow `bantrack crawl --refresh` (real processes,
+// politeness slowed so that it takes more than 20 seconds and commits source after source) and,
+// beside it, 100 searches, shows and exports in their own processes. Every one must answer with
+// the documents of the last commit; none may fail with a locked index.
+func TestReadersAnswerWhileCrawlWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a crawl of more than 20 seconds")
+	}
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	fast := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+	if out, errs, code := runChild(t, append(fast, "crawl")...); code != 0 {
+		t.Fatalf("first crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	want := len(exportIDs(t, fast))
+
+	slow := []string{"--config", slowFeeds(t, feeds, "0.6"), "--data", data, "--log-level", "warn"}
+	crawl := bantrackCmd(t, append(slow, "crawl", "--refresh")...)
+	var crawlErr bytes.Buffer
+	crawl.Stderr = &crawlErr
+	start := time.Now()
+	if err := crawl.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var crawlDone atomic.Bool
+	var crawlTook time.Duration
+	waited := make(chan error, 1)
+	go func() {
+		err := crawl.Wait()
+		crawlTook = time.Since(start)
+		crawlDone.Store(true)
+		waited <- err
+	}()
+
+	const readers, parallel = 100, 3
+	var (
+		mu       sync.Mutex
+		failures []string
+		during   atomic.Int64 // readers that finished while the crawl was still running
+		slowest  time.Duration
+	)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t0 := time.Now()
+				problem := readOnce(t, fast, i, want)
+				took := time.Since(t0)
+				if !crawlDone.Load() {
+					during.Add(1)
+				}
+				mu.Lock()
+				slowest = max(slowest, took)
+				if problem != "" {
+					failures = append(failures, fmt.Sprintf("reader %d: %s", i, problem))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range readers {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := <-waited; err != nil {
+		t.Fatalf("the crawl beside the readers failed: %v\n%s", err, crawlErr.String())
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+	t.Logf("crawl took %v; %d of %d readers finished while it ran; slowest reader %v",
+		crawlTook.Round(time.Millisecond), during.Load(), readers, slowest.Round(time.Millisecond))
+	if crawlTook < 20*time.Second {
+		t.Errorf("the crawl took %v; the test needs one of at least 20 s (slow the fixture rate further)", crawlTook)
+	}
+	if during.Load() < readers*9/10 {
+		t.Errorf("only %d of %d readers ran while the crawl did; want nearly all", during.Load(), readers)
+	}
+}
+
+// readOnce runs one reader command (a search, a show or an export, by turn) and returns what was
+// wrong with its answer, or "" when it answered well.
+func readOnce(t *testing.T, g []string, i, docs int) string {
+	switch i % 10 {
+	case 3: // export: every document of the last commit
+		out, errs, code := runChild(t, append(g, "export")...)
+		if code != 0 {
+			return fmt.Sprintf("export exit %d: %s", code, errs)
+		}
+		if n := strings.Count(strings.TrimSpace(out), "\n") + 1; n != docs {
+			return fmt.Sprintf("export printed %d records; want %d", n, docs)
+		}
+		return ""
+	case 7: // show: find a document, then show it
+		out, errs, code := runChild(t, append(g, "search", "--json", "--limit", "1", "fortinet")...)
+		if code != 0 {
+			return fmt.Sprintf("search exit %d: %s", code, errs)
+		}
+		var res struct {
+			Hits []struct {
+				ID string `json:"id"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Hits) == 0 {
+			return fmt.Sprintf("search fortinet: no hit to show (%v): %.200s", err, out)
+		}
+		out, errs, code = runChild(t, append(g, "show", res.Hits[0].ID)...)
+		if code != 0 || !strings.Contains(out, "Fortinet") {
+			return fmt.Sprintf("show %s exit %d: %.200s %s", res.Hits[0].ID, code, out, errs)
+		}
+		return ""
+	default:
+		q := []string{"fortinet", "网络安全审查", "micron"}[i%3]
+		out, errs, code := runChild(t, append(g, "search", "--json", q)...)
+		if code != 0 {
+			return fmt.Sprintf("search %q exit %d: %s", q, code, errs)
+		}
+		var res struct {
+			Total int `json:"total"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			return fmt.Sprintf("search %q: %v: %.200s", q, err, out)
+		}
+		if res.Total == 0 {
+			return fmt.Sprintf("search %q found nothing", q)
+		}
+		return ""
+	}
+}

@@ -1,0 +1,254 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/config"
+	"github.com/bantrack/bantrack/crawler"
+	"github.com/bantrack/bantrack/extract"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// The state store writes a crawl's bookkeeping in one transaction.
+var _ crawler.BatchStore = (*state.Store)(nil)
+
+// ParallelSources is how many sources are crawled at once.
+const ParallelSources = 8
+
+// Pipeline is one configuration's crawl: sources → crawler → extract → index, with state kept up
+// to date. One Pipeline shares one crawler (client, robots cache, rate limits) across its crawls.
+type Pipeline struct {
+	Log     *slog.Logger
+	Config  *config.Config
+	Store   *Store
+	Refresh bool
+	// Parallel is how many sources Crawl runs at once (ParallelSources when 0).
+	Parallel int
+	// Tune, when set, adjusts the crawler's options before it is made (the benches turn off
+	// politeness for their loopback site); Store, UserAgent, Logger and Refresh are already set.
+	Tune func(*crawler.Options)
+	// Progress, when set, is called as each source finishes (from the source's goroutine).
+	Progress func(SourceSummary)
+	// Stages, when set, receives the time spent extracting entities, indexing and recording state.
+	Stages *Stages
+
+	once sync.Once
+	cr   *crawler.Crawler
+}
+
+// Stages sums the time each pipeline stage took, over every worker.
+type Stages struct {
+	mu                     sync.Mutex
+	Entities, Index, State time.Duration
+	BanRelated, Chinese    int
+}
+
+func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Entities += entities
+	s.Index += ix
+	s.State += st
+	for _, a := range arts {
+		if a.Ban.Related {
+			s.BanRelated++
+		}
+		if a.Lang == "zh" {
+			s.Chinese++
+		}
+	}
+}
+
+// Crawler returns the pipeline's crawler, made on first use.
+func (p *Pipeline) Crawler() *crawler.Crawler {
+	p.once.Do(func() {
+		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh}
+		if p.Tune != nil {
+			p.Tune(&opts)
+		}
+		p.cr = crawler.New(opts)
+	})
+	return p.cr
+}
+
+// SourceSummary is what one source's crawl did.
+type SourceSummary struct {
+	Source   string
+	Listed   int
+	Indexed  int
+	Partial  int
+	Requests int
+	Skipped  int // items the crawler could not read, each logged
+	Err      error
+	Took     time.Duration
+}
+
+// Crawl runs every source, Parallel at a time, and writes the status snapshot when done. One
+// failing source never stops the others: each summary carries its own error.
+func (p *Pipeline) Crawl(ctx context.Context, srcs []config.Source) []SourceSummary {
+	sums := make([]SourceSummary, len(srcs))
+	n := p.Parallel
+	if n <= 0 {
+		n = ParallelSources
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sums[i] = p.CrawlSource(ctx, src)
+			if p.Progress != nil {
+				p.Progress(sums[i])
+			}
+		}()
+	}
+	wg.Wait()
+	p.SaveStatus(ctx, nil, nil, time.Time{})
+	return sums
+}
+
+// CrawlSource crawls one source, indexes what it found and records the source's health.
+func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSummary {
+	cr := p.Crawler()
+	start := time.Now()
+	sum := SourceSummary{Source: src.Name}
+	log := p.Log.With("source", src.Name)
+	res, err := cr.Crawl(ctx, src)
+	sum.Listed = res.Listed
+	sum.Requests = res.Requests
+	sum.Skipped = len(res.Errors)
+	for _, e := range res.Errors {
+		log.Warn("item skipped", "error", e)
+	}
+	if err == nil || len(res.Articles) > 0 {
+		if serr := p.save(ctx, cr, res); serr != nil {
+			err = errors.Join(err, serr)
+		} else {
+			sum.Indexed = len(res.Articles)
+			sum.Partial = res.Partial
+		}
+	}
+	sum.Err = err
+	sum.Took = time.Since(start)
+	p.recordHealth(src.Name, res, sum)
+	if err != nil {
+		log.Error("crawl failed", "error", err, "listed", sum.Listed, "indexed", sum.Indexed)
+	} else {
+		log.Info("crawled", "listed", sum.Listed, "indexed", sum.Indexed, "partial", sum.Partial,
+			"not_modified", res.NotModified, "requests", res.Requests, "took_ms", sum.Took.Milliseconds())
+	}
+	return sum
+}
+
+// save indexes a crawl's articles, then records them as seen, then lets the crawler record its
+// bookkeeping. In that order, a crash at any point leaves nothing marked seen that the index
+// lacks: the next run fetches it again and the upsert by id keeps it single. The index is open
+// only for this commit.
+func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Result) error {
+	var arts []article.Article
+	var tEntities, tIndex time.Duration
+	if len(res.Articles) > 0 {
+		t := time.Now()
+		arts = Analyze(res.Articles)
+		tEntities = time.Since(t)
+		t = time.Now()
+		ix, release, err := p.Store.UseIndex(ctx)
+		if err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		err = p.keepURLs(ix, arts)
+		if err == nil {
+			if err = ix.Put(ctx, arts...); err != nil {
+				err = fmt.Errorf("index: %w", err)
+			}
+		}
+		release()
+		if err != nil {
+			return err
+		}
+		tIndex = time.Since(t)
+	}
+	t := time.Now()
+	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), arts) }()
+	if len(res.Seen) > 0 {
+		now := time.Now().UTC()
+		docs := make([]state.Doc, len(res.Seen))
+		for i, d := range res.Seen {
+			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status}
+		}
+		if err := p.Store.State.MarkSeen(docs...); err != nil {
+			return fmt.Errorf("record seen documents: %w", err)
+		}
+	}
+	if err := cr.Commit(res); err != nil {
+		return fmt.Errorf("record crawl state: %w", err)
+	}
+	return nil
+}
+
+// keepURLs carries over the URLs a document was already known under, so that a copy found in a
+// later run, or a refresh, adds to the document's URLs rather than replacing them. Only documents
+// the state store has seen are looked up in the index.
+func (p *Pipeline) keepURLs(ix *index.Index, arts []article.Article) error {
+	for i := range arts {
+		if _, seen, err := p.Store.State.Seen(arts[i].ID); err != nil || !seen {
+			continue
+		}
+		old, err := ix.Get(arts[i].ID)
+		if errors.Is(err, index.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read stored document %s: %w", arts[i].ID, err)
+		}
+		arts[i].AddURLs(old.URL)
+		arts[i].AddURLs(old.AltURLs...)
+	}
+	return nil
+}
+
+// recordHealth records how a source's run went, for `status` and the logs.
+func (p *Pipeline) recordHealth(name string, res crawler.Result, sum SourceSummary) {
+	h, err := p.Store.State.Health(name)
+	if err != nil {
+		p.Log.Warn("read source health", "source", name, "error", err)
+	}
+	now := time.Now().UTC()
+	h.LastRun = now
+	h.NewLast = sum.Indexed
+	if !res.NotModified {
+		h.ItemsLast = sum.Listed
+	}
+	if sum.Err != nil {
+		h.LastError = sum.Err.Error()
+		h.LastErrorAt = now
+	} else {
+		h.LastSuccess = now // LastError stays, with its time, for status to show
+	}
+	if err := p.Store.State.SetHealth(h); err != nil {
+		p.Log.Warn("record source health", "source", name, "error", err)
+	}
+}
+
+// Analyze fills each article's entities.
+func Analyze(arts []article.Article) []article.Article {
+	out := make([]article.Article, len(arts))
+	for i, art := range arts {
+		art.Entities = extract.Analyze(art.Title, art.Text, art.Published, art.Lang)
+		out[i] = art
+	}
+	return out
+}
