@@ -88,6 +88,10 @@ type Request struct {
 	// agencies, countries or targets hold one of the names. Fill it from
 	// QueryWords and the gazetteer: {"美光": {"Micron Technology"}}.
 	Expand map[string][]string
+	// Names maps the terms of Query on vendors, targets, agencies and countries (see
+	// QueryFieldValues), as written, to the canonical names they stand for, so that
+	// vendors:micron and vendors:美光 find Micron Technology.
+	Names map[FieldValue][]string
 }
 
 // Result is the answer to a Request.
@@ -114,6 +118,8 @@ type Hit struct {
 	Vendors    []string
 	Agencies   []string
 	BanRelated bool
+	// Ban is the document's ban finding (related, score, actions, targets, evidence).
+	Ban article.Ban
 	// Snippet is a passage of the text, on one line: with Request.Highlight
 	// the passage with the most matches, the matched words between
 	// HighlightStart and HighlightEnd (render it with RenderSnippet);
@@ -179,6 +185,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
+			Ban:        a.Ban,
 			Snippet:    snippet(a, exact, marks),
 		})
 	}
@@ -384,10 +391,14 @@ func buildPlan(req Request, an analysis.Analyzer, df docFreqFunc) (*plan, error)
 	if strings.TrimSpace(req.Query) == "" {
 		return p, nil
 	}
+	if err := CheckQuery(foldWidth(req.Query)); err != nil {
+		return nil, err
+	}
 	parsed, err := query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
 	if err != nil {
 		return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
 	}
+	parsed = resolveFields(parsed, foldNames(req.Names))
 	p.q = simplify(rewrite(parsed, an, expansions(req.Expand), df))
 	// rewrite changed parsed in place; highlighting wants the phrases.
 	p.text, _ = query.NewQueryStringQuery(foldWidth(req.Query)).Parse()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -34,8 +35,12 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	query := strings.Join(rest, " ")
+	if len(rest) > 0 && strings.TrimSpace(query) == "" {
+		return usageErrorf("the query is blank: give words to search for, e.g. bantrack search fortinet, or only filters")
+	}
 	req := index.Request{
-		Query: strings.Join(rest, " "), Sources: sources, Lang: *lang, BanOnly: *ban,
+		Query: strings.TrimSpace(query), Sources: sources, Lang: *lang, BanOnly: *ban,
 		Sort: *sortBy, Limit: *limit, Offset: *offset, Facets: *facets || *asJSON, Highlight: true,
 	}
 	if req.Sort != "relevance" && req.Sort != "date" {
@@ -56,11 +61,19 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	if *until != "" && len(*until) == len("2006-01-02") {
 		req.Until = req.Until.Add(24*time.Hour - time.Nanosecond)
 	}
+	if !req.Since.IsZero() && !req.Until.IsZero() && req.Since.After(req.Until) {
+		return usageErrorf("--since %s is later than --until %s", *since, *until)
+	}
+	if err := index.CheckQuery(req.Query); err != nil {
+		return &usageError{msg: err.Error() + ": see bantrack search --help for the syntax"}
+	}
 	g := extract.Default()
-	req.Vendors = resolveNames(g, "vendor", vendors)
-	req.Agencies = resolveNames(g, "agency", agencies)
-	req.Countries = resolveNames(g, "country", countries)
+	warn := func(kind, name string) { a.warnUnknown(g, kind, name) }
+	req.Vendors = resolveNames(g, "vendor", vendors, warn)
+	req.Agencies = resolveNames(g, "agency", agencies, warn)
+	req.Countries = resolveNames(g, "country", countries, warn)
 	req.Expand = expandQuery(g, req.Query)
+	req.Names = fieldNames(g, req.Query, warn)
 	if req.Query == "" && len(vendors)+len(agencies)+len(countries)+len(sources) == 0 && *lang == "" && !*ban && *since == "" && *until == "" {
 		return usageErrorf("search needs a QUERY or at least one filter, e.g. bantrack search fortinet")
 	}
@@ -71,11 +84,14 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	}
 	defer ix.Close()
 	res, err := ix.Search(ctx, req)
+	if errors.Is(err, index.ErrQuerySyntax) {
+		return &usageError{msg: err.Error()}
+	}
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	if *asJSON {
-		return writeSearchJSON(a.stdout, res)
+		return writeSearchJSON(a.stdout, res, req.Offset)
 	}
 	writeSearchText(a.stdout, res, req, *facets, isTerminal(a.stdout))
 	return nil
@@ -83,13 +99,16 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 
 // resolveNames maps each name, in any alias or language, to its canonical English name and those
 // of the entities under it (--vendor Broadcom also finds VMware; --agency CAC its Cybersecurity
-// Review Office). Names the gazetteer does not know are kept as given.
-func resolveNames(g *extract.Gazetteer, kind string, names []string) []string {
+// Review Office). Names the gazetteer does not know are kept as given, and passed to unknown.
+func resolveNames(g *extract.Gazetteer, kind string, names []string, unknown func(kind, name string)) []string {
 	var out []string
 	for _, n := range names {
 		family, ok := g.Family(kind, n)
 		if !ok {
 			family = []string{n}
+			if unknown != nil {
+				unknown(kind, n)
+			}
 		}
 		for _, c := range family {
 			if !slices.Contains(out, c) {
@@ -117,6 +136,35 @@ func expandQuery(g *extract.Gazetteer, q string) map[string][]string {
 	return exp
 }
 
+// fieldNames resolves the query's vendors:, targets:, agencies: and countries: terms like the
+// flags (vendors:micron, vendors:美光, agencies:CAC).
+func fieldNames(g *extract.Gazetteer, q string, unknown func(kind, name string)) map[index.FieldValue][]string {
+	out := map[index.FieldValue][]string{}
+	for _, fv := range index.QueryFieldValues(q) {
+		out[fv] = resolveNames(g, index.EntityKind(fv.Field), []string{fv.Value}, unknown)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// warnUnknown says on stderr that a name is not in the gazetteer, with close known names.
+func (a *app) warnUnknown(g *extract.Gazetteer, kind, name string) {
+	msg := fmt.Sprintf("warning: no %s named %q is known; searching for it as written", kind, name)
+	if close := g.Suggest(kind, name, 3); len(close) > 0 {
+		msg += "; close known names: " + strings.Join(close, ", ")
+	}
+	fmt.Fprintln(a.stderr, msg+" (bantrack names lists what a name resolves to)")
+}
+
+type jsonBan struct {
+	Related bool     `json:"related"`
+	Score   float64  `json:"score"`
+	Actions []string `json:"actions"`
+	Targets []string `json:"targets"`
+}
+
 type jsonHit struct {
 	ID        string   `json:"id"`
 	URL       string   `json:"url"`
@@ -127,21 +175,26 @@ type jsonHit struct {
 	Vendors   []string `json:"vendors"`
 	Agencies  []string `json:"agencies"`
 	Snippet   string   `json:"snippet"`
+	Status    string   `json:"status"`
+	Ban       jsonBan  `json:"ban"`
 }
 
-func writeSearchJSON(w io.Writer, res *index.Result) error {
+func writeSearchJSON(w io.Writer, res *index.Result, offset int) error {
 	out := struct {
 		Total  uint64                    `json:"total"`
+		Offset int                       `json:"offset"`
 		TookMS float64                   `json:"took_ms"`
 		Hits   []jsonHit                 `json:"hits"`
 		Facets map[string]map[string]int `json:"facets"`
-	}{Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []jsonHit{}, Facets: res.Facets}
+	}{Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []jsonHit{}, Facets: res.Facets, Offset: offset}
 	if out.Facets == nil {
 		out.Facets = map[string]map[string]int{}
 	}
 	for _, h := range res.Hits {
 		jh := jsonHit{ID: h.ID, URL: h.URL, Title: h.Title, Source: h.Source, Score: h.Score,
-			Vendors: nonNil(h.Vendors), Agencies: nonNil(h.Agencies), Snippet: index.RenderSnippet(h.Snippet, false)}
+			Vendors: nonNil(h.Vendors), Agencies: nonNil(h.Agencies), Snippet: index.RenderSnippet(h.Snippet, false),
+			Status: string(h.Status), Ban: jsonBan{Related: h.Ban.Related, Score: h.Ban.Score,
+				Actions: nonNil(h.Ban.Actions), Targets: nonNil(h.Ban.Targets)}}
 		if !h.Published.IsZero() {
 			jh.Published = h.Published.Format(time.RFC3339)
 		}
@@ -153,7 +206,15 @@ func writeSearchJSON(w io.Writer, res *index.Result) error {
 }
 
 func writeSearchText(w io.Writer, res *index.Result, req index.Request, facets, color bool) {
-	fmt.Fprintf(w, "%d documents (%.1f ms)\n", res.Total, float64(res.Took.Microseconds())/1000)
+	switch {
+	case res.Total == 0:
+		fmt.Fprintf(w, "no documents (%.1f ms)\n", float64(res.Took.Microseconds())/1000)
+	case len(res.Hits) == 0:
+		fmt.Fprintf(w, "%s; none past --offset %d (%.1f ms)\n", plural(int(res.Total), "document", "documents"), req.Offset, float64(res.Took.Microseconds())/1000)
+	default:
+		fmt.Fprintf(w, "showing %d-%d of %s (%.1f ms)\n", req.Offset+1, req.Offset+len(res.Hits),
+			plural(int(res.Total), "document", "documents"), float64(res.Took.Microseconds())/1000)
+	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "\n%d. %s\n", req.Offset+i+1, h.Title)
 		date := "date unknown"
@@ -161,6 +222,7 @@ func writeSearchText(w io.Writer, res *index.Result, req index.Request, facets, 
 			date = h.Published.Format("2006-01-02")
 		}
 		fmt.Fprintf(w, "   %s · %s · score %.2f · id %s\n", date, h.Source, h.Score, h.ID)
+		fmt.Fprintf(w, "   %s\n", banLine(h))
 		if len(h.Vendors) > 0 {
 			fmt.Fprintf(w, "   vendors: %s\n", strings.Join(h.Vendors, ", "))
 		}
@@ -183,6 +245,32 @@ func writeSearchText(w io.Writer, res *index.Result, req index.Request, facets, 
 			fmt.Fprintf(w, "  %s: %s\n", n, formatCounts(res.Facets[n]))
 		}
 	}
+}
+
+// banLine says what the document's ban finding is: status, actions and targets.
+func banLine(h index.Hit) string {
+	line := "not ban-related"
+	if h.Ban.Related {
+		line = fmt.Sprintf("BAN-RELATED (score %.2f)", h.Ban.Score)
+		if len(h.Ban.Actions) > 0 {
+			line += " · actions: " + strings.Join(h.Ban.Actions, ", ")
+		}
+		if len(h.Ban.Targets) > 0 {
+			line += " · targets: " + strings.Join(h.Ban.Targets, ", ")
+		}
+	}
+	if h.Status != "" && h.Status != "ok" {
+		line += " · status " + string(h.Status)
+	}
+	return line
+}
+
+// plural is "1 document", "2 documents".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // formatCounts prints "Fortinet 3, VMware 2", largest first.
