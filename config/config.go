@@ -16,6 +16,10 @@ const (
 type Config struct {
 	Path      string // the file it was read from, for messages
 	UserAgent string
+	// Gazetteer is the absolute path of the file named by "gazetteer:" (a relative path is resolved
+	// against the feeds file's folder), or empty when feeds.yaml names none. Load it with
+	// extract.LoadGazetteer; the config package does not read it.
+	Gazetteer string
 	Sources   []Source
 	Digest    Digest
 }

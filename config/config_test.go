@@ -578,3 +578,35 @@ func mustParse(t *testing.T, src string) *Config {
 	}
 	return cfg
 }
+
+func TestGazetteerPath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "names.yaml"), []byte("vendors: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	feeds := filepath.Join(dir, "feeds.yaml")
+	if err := os.WriteFile(feeds, []byte("gazetteer: names.yaml\n"+good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "names.yaml"); c.Gazetteer != want {
+		t.Errorf("Gazetteer = %q; want %q (resolved against the feeds file's folder)", c.Gazetteer, want)
+	}
+	if err := os.WriteFile(feeds, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(feeds); err != nil || c.Gazetteer != "" {
+		t.Errorf("without gazetteer: Gazetteer = %q, err %v; want empty", c.Gazetteer, err)
+	}
+	if err := os.WriteFile(feeds, []byte("gazetteer: missing.yaml\n"+good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(feeds)
+	errs := errorList(t, err)
+	if len(errs) != 1 || errs[0].Line != 1 || errs[0].Field != "gazetteer" || !strings.Contains(errs[0].Msg, "missing.yaml") {
+		t.Errorf("missing file: %v; want one error at line 1 naming the file", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -41,7 +42,7 @@ func Parse(name string, data []byte) (*Config, error) {
 
 // Field names, in the order the documentation gives them.
 var (
-	topFields     = []string{"user_agent", "defaults", "sources", "digest"}
+	topFields     = []string{"gazetteer", "user_agent", "defaults", "sources", "digest"}
 	sourceFields  = []string{"name", "kind", "url", "lang", "timezone", "schedule", "rate", "timeout", "max_body", "retries", "robots", "list", "article", "filter", "fetch_articles", "allow_hosts", "headers"}
 	listFields    = []string{"item", "link", "title", "date", "summary", "date_format", "json", "next", "page_url", "max_pages"}
 	articleFields = []string{"content", "title", "date"}
@@ -117,6 +118,10 @@ func (p *parser) config(data []byte) *Config {
 				}
 				c.UserAgent = s
 			}
+		case "gazetteer":
+			if s, ok := p.str(v, path); ok {
+				c.Gazetteer = p.gazetteerPath(v, path, s)
+			}
 		case "defaults":
 			p.source(v, path, &defaults, true)
 		case "sources":
@@ -131,6 +136,30 @@ func (p *parser) config(data []byte) *Config {
 	}
 	c.Sources = p.sources(sources, "sources", defaults)
 	return c
+}
+
+// gazetteerPath resolves the "gazetteer:" file against the feeds file's folder and checks that it
+// is a readable file; the file's own content is checked by extract.LoadGazetteer.
+func (p *parser) gazetteerPath(n *yaml.Node, path, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		p.errorf(n, path, "empty: name a gazetteer file, or remove the line")
+		return ""
+	}
+	if !filepath.IsAbs(s) {
+		s = filepath.Join(filepath.Dir(p.file), s)
+	}
+	if abs, err := filepath.Abs(s); err == nil {
+		s = abs
+	}
+	fi, err := os.Stat(s)
+	switch {
+	case err != nil:
+		p.errorf(n, path, "cannot read %s: %v (the path is relative to the feeds file's folder)", s, errors.Unwrap(err))
+	case fi.IsDir():
+		p.errorf(n, path, "%s is a folder: name a YAML file", s)
+	}
+	return s
 }
 
 // document decodes data into a node tree and returns its top mapping, or nil after reporting why

@@ -11,11 +11,9 @@ import (
 
 // Analyze extracts vendors, agencies, countries, dates, the ban event, document numbers and
 // candidate organisation names from an article. published resolves relative dates ("last month",
-// "上月"); when it is zero they are left out. lang ("en", "zh", or empty) is a hint only: both
-// languages are always looked for, since Chinese articles name foreign firms in English and
-// English ones quote Chinese names.
-func (g *Gazetteer) Analyze(title, text string, published time.Time, lang string) article.Entities {
-	_ = lang
+// "上月", "on Sunday"); when it is zero they are left out. Both languages are always looked for,
+// since Chinese articles name foreign firms in English and English ones quote Chinese names.
+func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Entities {
 	// Output is valid UTF-8 whatever comes in: invalid bytes become U+FFFD.
 	title, text = strings.ToValidUTF8(title, "\uFFFD"), strings.ToValidUTF8(text, "\uFFFD")
 	src := title

@@ -99,7 +99,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	pub := time.Date(2026, 1, 14, 0, 0, 0, 0, time.UTC)
 	benchLangs(b, func(b *testing.B, text string) {
 		for b.Loop() {
-			g.Analyze("", text, pub, "")
+			g.Analyze("", text, pub)
 		}
 	})
 }

@@ -196,7 +196,7 @@ func TestAmbiguity(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Analyze("", tc.text, time.Time{}, "")
+			e := Analyze("", tc.text, time.Time{})
 			if !slices.Equal(e.Vendors, tc.vendors) {
 				t.Errorf("Analyze(%q).Vendors = %q; want %q", tc.text, e.Vendors, tc.vendors)
 			}
@@ -216,7 +216,7 @@ func TestCountries(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
-			e := Analyze("", tc.text, time.Time{}, "")
+			e := Analyze("", tc.text, time.Time{})
 			if !slices.Equal(e.Countries, tc.want) {
 				t.Errorf("Analyze(%q).Countries = %q; want %q", tc.text, e.Countries, tc.want)
 			}
@@ -253,7 +253,7 @@ func TestDates(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Analyze("", tc.text, tc.pub, "")
+			e := Analyze("", tc.text, tc.pub)
 			var got []string
 			for _, d := range e.Dates {
 				got = append(got, d.Date+"|"+d.Precision+"|"+d.Text)
@@ -275,7 +275,7 @@ func TestDocNumbers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
-			e := Analyze("", tc.text, time.Time{}, "zh")
+			e := Analyze("", tc.text, time.Time{})
 			if !slices.Equal(e.DocNumbers, []string{tc.want}) {
 				t.Errorf("Analyze(%q).DocNumbers = %q; want [%q]", tc.text, e.DocNumbers, tc.want)
 			}
@@ -319,7 +319,7 @@ func TestCandidates(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Analyze("", tc.text, time.Time{}, "")
+			e := Analyze("", tc.text, time.Time{})
 			if !slices.Equal(e.Candidates, tc.want) {
 				t.Errorf("Analyze(%q).Candidates = %q; want %q", tc.text, e.Candidates, tc.want)
 			}
@@ -332,7 +332,7 @@ func TestCandidates(t *testing.T) {
 // article but not a target of the ban.
 func TestSeedLike(t *testing.T) {
 	l := readLabelled(t, filepath.Join("..", "testdata", "extract", "seed_like.txt"))
-	e := Analyze(l.title, l.text, l.published, l.lang)
+	e := Analyze(l.title, l.text, l.published)
 	wantTargets := []string{"VMware", "Palo Alto Networks", "Fortinet", "Check Point Software Technologies"}
 	if !slices.Equal(e.Ban.Targets, wantTargets) {
 		t.Errorf("Ban.Targets = %q; want %q", e.Ban.Targets, wantTargets)
@@ -378,7 +378,7 @@ func TestEvidenceCoversEachAction(t *testing.T) {
 		"网络安全审查办公室依法得出美光公司产品不予通过网络安全审查的结论。" +
 		"网络安全审查办公室表示，审查结果表明美光公司产品存在较为严重的网络安全问题隐患。" +
 		"我国境内关键信息基础设施的运营者应当停止采购美光公司产品。"
-	b := Analyze("", text, time.Date(2023, 5, 21, 0, 0, 0, 0, time.UTC), "zh").Ban
+	b := Analyze("", text, time.Date(2023, 5, 21, 0, 0, 0, 0, time.UTC)).Ban
 	if !slices.Contains(b.Actions, "ban") || !slices.Contains(b.Actions, "review") {
 		t.Fatalf("actions = %v; want ban and review", b.Actions)
 	}

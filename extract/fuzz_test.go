@@ -27,7 +27,7 @@ func FuzzAnalyze(f *testing.F) {
 		if unix > 0 && unix < 4102444800 {
 			pub = time.Unix(unix, 0).UTC()
 		}
-		e := Analyze(title, text, pub, "")
+		e := Analyze(title, text, pub)
 		check := func(field string, list []string) {
 			for _, s := range list {
 				if !utf8.ValidString(s) {

@@ -116,8 +116,8 @@ var defaultGazetteer = sync.OnceValue(func() *Gazetteer {
 
 // Analyze extracts entities, dates, ban events and document numbers with the default gazetteer.
 // See Gazetteer.Analyze.
-func Analyze(title, text string, published time.Time, lang string) article.Entities {
-	return Default().Analyze(title, text, published, lang)
+func Analyze(title, text string, published time.Time) article.Entities {
+	return Default().Analyze(title, text, published)
 }
 
 // ParseGazetteer builds a gazetteer from YAML of the layout of the embedded gazetteer.yaml.
@@ -129,6 +129,11 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
+	return build(f)
+}
+
+// build makes a gazetteer of the entries of f.
+func build(f gazetteerFile) (*Gazetteer, error) {
 	g := &Gazetteer{byName: map[string]int{}}
 	var errs []error
 	add := func(kind string, entries []entryYAML) {
@@ -188,7 +193,9 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 					errs = append(errs, fmt.Errorf("gazetteer: %s alias %q names both %q and %q", kind, a.text, g.entities[j].Name, e.Name))
 					continue
 				}
-				if !a.weak {
+				// A weak alias is not a name to resolve ("Palo Alto" is a city), except an acronym:
+				// a user asking for "RTX" means RTX Corporation.
+				if !a.weak || strings.ToUpper(a.text) == a.text {
 					g.byName[k] = idx
 				}
 				grp := groupEntity
@@ -324,4 +331,87 @@ func (g *Gazetteer) Entities(kind string) []Entity {
 		}
 	}
 	return out
+}
+
+// Similar returns up to n canonical names (vendors, agencies and countries) whose name or an alias
+// is close to name: containing it, contained in it, or a few edits away. For "did you mean".
+func (g *Gazetteer) Similar(name string, n int) []string {
+	q := normalizeAlias(name)
+	if q == "" || n <= 0 {
+		return nil
+	}
+	type cand struct {
+		name string
+		d    int
+	}
+	best := map[string]int{}
+	for _, p := range g.patterns {
+		if p.group != groupEntity && p.group != groupCountry || p.weak {
+			continue
+		}
+		d := -1
+		switch {
+		case p.norm == q:
+			d = 0
+		case len([]rune(q)) >= 3 && (strings.Contains(p.norm, q) || strings.Contains(q, p.norm) && len([]rune(p.norm)) >= 3):
+			d = 1
+		default:
+			limit := max(1, (len([]rune(q))+1)/3)
+			if e := editDistance(p.norm, q, limit); e <= limit {
+				d = 1 + e
+			}
+		}
+		if d < 0 {
+			continue
+		}
+		key := g.entities[p.entity].Kind + ": " + g.entities[p.entity].Name
+		if old, ok := best[key]; !ok || d < old {
+			best[key] = d
+		}
+	}
+	var cs []cand
+	for k, d := range best {
+		cs = append(cs, cand{k, d})
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.d != b.d {
+			return a.d - b.d
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var out []string
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of a and b in runes, or limit+1 once it exceeds limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

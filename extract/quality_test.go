@@ -79,7 +79,7 @@ func scoreLabelled(t *testing.T, files []string) scoreSheet {
 		if !l.ban {
 			s.negatives++
 		}
-		e := Analyze(l.title, l.text, l.published, l.lang)
+		e := Analyze(l.title, l.text, l.published)
 		var dates []string
 		for _, d := range e.Dates {
 			dates = append(dates, d.Date+"|"+d.Precision)

@@ -96,7 +96,7 @@ func extractOne(ctx context.Context, cr *crawler.Crawler, in, lang string, publi
 	if lang == "auto" {
 		art.Lang = guessLang(art.Title + " " + art.Text)
 	}
-	art.Entities = extract.Analyze(art.Title, art.Text, art.Published, art.Lang)
+	art.Entities = extract.Analyze(art.Title, art.Text, art.Published)
 	return art, nil
 }
 

@@ -35,6 +35,7 @@ func commands() []command {
 		{"export", "every document, one record each (jsonl or csv)", runExport},
 		{"digest", "email the ban-related documents not yet sent", runDigest},
 		{"extract", "what bantrack extracts from single pages (files or URLs)", runExtract},
+		{"names", "what a vendor, agency or country name resolves to in the gazetteer", runNames},
 		{"feeds", "feeds check [NAME]...: fetch each listing once and show what it finds", runFeeds},
 		{"status", "per-source health, index size, last digest", runStatus},
 		{"reindex", "rebuild the index from stored documents, without refetching", runReindex},

@@ -247,7 +247,7 @@ func (p *Pipeline) recordHealth(name string, res crawler.Result, sum SourceSumma
 func Analyze(arts []article.Article) []article.Article {
 	out := make([]article.Article, len(arts))
 	for i, art := range arts {
-		art.Entities = extract.Analyze(art.Title, art.Text, art.Published, art.Lang)
+		art.Entities = extract.Analyze(art.Title, art.Text, art.Published)
 		out[i] = art
 	}
 	return out
