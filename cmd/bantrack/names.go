@@ -57,7 +57,13 @@ func runNames(ctx context.Context, a *app, args []string) error {
 		if !found {
 			unknown = append(unknown, q)
 			fmt.Fprintf(a.stdout, "%s\n  not in the gazetteer: extract keeps such a name only as an unknown organisation\n", q)
-			if sim := g.Similar(q, 5); len(sim) > 0 {
+			var sim []string
+			for _, kind := range []string{extract.KindVendor, extract.KindAgency, extract.KindCountry} {
+				for _, s := range g.Suggest(kind, q, 3) {
+					sim = append(sim, kind+": "+s)
+				}
+			}
+			if len(sim) > 0 {
 				fmt.Fprintf(a.stdout, "  close known names: %s\n", strings.Join(sim, "; "))
 			}
 			fmt.Fprintln(a.stdout, "  to add it, list it in the file named by gazetteer: in feeds.yaml (see docs/extraction.md)")
