@@ -10,73 +10,60 @@ import (
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
 )
 
-// textAnalyzer is the one analyser for free text, from mapping version 4
-// on. It does in a single pass over the text what versions 2 and 3 did with
-// bleve's Unicode tokenizer and five token filters (see analysis.go), and
-// gives the same terms for ordinary text:
+// textAnalyzer is the one analyser for free text, from mapping version 6
+// on. In a single pass over the text:
 //
 //   - Latin words (letters and digits, joined across an apostrophe or a
 //     full stop between two of them, and digits across a comma) are folded
-//     (full-width to ASCII, lower case, a final 's dropped), English stop
-//     words are dropped, and the rest are Porter-stemmed;
+//     (full-width to ASCII, lower case, a final 's dropped) and
+//     Porter-stemmed. Stop words are kept, so that a quoted phrase holding
+//     one ("bans on Huawei") matches that word and no other;
 //   - runs of Han, Hiragana and Katakana become overlapping bigrams (a lone
 //     character stays a unigram), with half-width Katakana widened;
-//   - each pair of neighbouring Latin words adds one more term, after the
-//     words, so that a quoted phrase is searched as the conjunction of its
-//     words and pairs (see phraseTerms). The term is not the pair itself
-//     ("export control") but one of pairBuckets codes hashed from it
-//     ("#3fa2"): see pairTerm.
+//   - every term takes the next position, and a sentence end (see
+//     sentenceEnd) skips one, so that no phrase of consecutive positions
+//     spans two sentences. The fields joined in content() are separated by
+//     line breaks, which end a sentence too.
 //
-// One field thus serves English, Chinese and documents that mix them. Stems
-// are remembered per analyser, since news repeats its words: stemming was a
-// fifth of the cost of analysis.
-const textAnalyzer = "bantrack_text_v4"
+// Phrases are matched on these positions (see phrases.go). One field thus
+// serves English, Chinese and documents that mix them. Stems are remembered
+// per analyser, since news repeats its words.
+const textAnalyzer = "bantrack_text_v6"
 
-// pairBuckets is how many distinct pair terms there are. Almost every pair
-// of words is rare (in 2,000 generated articles 81% of the 122,630 distinct
-// pairs occur once), and a term costs bleve the same to build, write and
-// merge however rare it is: with the pairs themselves as terms they were
-// three quarters of the dictionary. Hashed into 65,536 codes they cost a
-// fraction of that, and a phrase loses little exactness: a document without
-// a two-word phrase matches it only if it holds the phrase's rarer word (see
-// phraseTerms) and another pair with the same code; two words standing
-// apart in a document shared a code with one of its pairs 0.4% of the time
-// in generated articles (TestPairCodesRarelyCollide). Snippets mark the
-// exact pairs (see exactPairs). Changing the number or the hash needs a new
-// MappingVersion.
-const pairBuckets = 1 << 16
+// queryAnalyzer is textAnalyzer without stop words, for the unquoted words
+// of a query: a lone "the" should not match every English document.
+const queryAnalyzer = "bantrack_query_v6"
+
+// textAnalyzerV4 is the analyser of mapping versions 4 and 5 (words, stop
+// words dropped, and hashed codes of word pairs). An index stores the names
+// of its analysers and bleve looks them up on open, so the name stays
+// registered; such an index is only ever read for its stored records
+// (Reindex), never searched, so the name is given today's analyser.
+const textAnalyzerV4 = "bantrack_text_v4"
 
 // stemCacheMax bounds the words an analyser remembers the stems of; later
 // new words are stemmed each time.
 const stemCacheMax = 200_000
 
 func init() {
-	registry.RegisterAnalyzer(textAnalyzer, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		stop, width, err := foldParts(cache)
-		if err != nil {
-			return nil, err
-		}
-		return &textAnalysis{stop: stop, width: width, stems: &stemCache{m: map[string][]byte{}}}, nil
-	})
-}
-
-// exactPairs returns an analyser like an whose pair terms are the two
-// words ("export control") rather than their code, for marking snippets
-// exactly. Other analysers are returned as they are.
-func exactPairs(an analysis.Analyzer) analysis.Analyzer {
-	ta, ok := an.(*textAnalysis)
-	if !ok || ta.exactPairs {
-		return an
+	for name, dropStop := range map[string]bool{textAnalyzer: false, textAnalyzerV4: false, queryAnalyzer: true} {
+		registry.RegisterAnalyzer(name, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+			stop, width, err := foldParts(cache)
+			if err != nil {
+				return nil, err
+			}
+			return &textAnalysis{stop: stop, width: width, dropStop: dropStop, stems: &stemCache{m: map[string][]byte{}}}, nil
+		})
 	}
-	return &textAnalysis{stop: ta.stop, width: ta.width, exactPairs: true, stems: ta.stems}
 }
 
-// textAnalysis implements textAnalyzer. It is safe for concurrent use.
+// textAnalysis implements textAnalyzer and queryAnalyzer. It is safe for
+// concurrent use.
 type textAnalysis struct {
-	stop       analysis.TokenMap
-	width      analysis.TokenFilter
-	exactPairs bool // pair terms are the words themselves, not their code
-	stems      *stemCache
+	stop     analysis.TokenMap
+	width    analysis.TokenFilter
+	dropStop bool // drop English stop words (queryAnalyzer)
+	stems    *stemCache
 }
 
 // stemCache remembers the Porter stems of words.
@@ -94,15 +81,23 @@ func (a *textAnalysis) Analyze(input []byte) analysis.TokenStream {
 	for i := 0; i < len(input); {
 		c := input[i]
 		if c < utf8.RuneSelf {
-			if isASCIIAlnum(c) {
+			switch {
+			case isASCIIAlnum(c):
 				i = t.word(i)
-			} else {
-				i++
+				continue
+			case c == '\n' || c == '!' || c == '?':
+				t.sentenceEnd()
+			case c == '.' && (i+1 == len(input) || isSpace(input[i+1])) && !(t.abbrev && t.wordEnd == i):
+				t.sentenceEnd()
 			}
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(input[i:])
 		switch {
+		case r == '。' || r == '！' || r == '？' || r == '\u2028' || r == '\u2029':
+			t.sentenceEnd()
+			i += size
 		case isCJK(r):
 			i = t.cjkRun(i)
 		case isLetterOrNumber(r):
@@ -116,15 +111,25 @@ func (a *textAnalysis) Analyze(input []byte) analysis.TokenStream {
 
 // tokenizer is the state of one Analyze call.
 type tokenizer struct {
-	a     *textAnalysis
-	in    []byte
-	pos   int
-	slab  []analysis.Token     // backing store of the tokens, grown in blocks
-	out   analysis.TokenStream // words and bigrams, in order
-	pairs analysis.TokenStream // appended after them
-	prev  *analysis.Token      // the last term, when it is a word
-	buf   []byte               // folding buffer
-	codes []byte               // backing store of pair terms
+	a       *textAnalysis
+	in      []byte
+	pos     int
+	slab    []analysis.Token     // backing store of the tokens, grown in blocks
+	out     analysis.TokenStream // words and bigrams, in order
+	buf     []byte               // folding buffer
+	gap     bool                 // a sentence ended since the last term
+	wordEnd int                  // where the last word ended
+	abbrev  bool                 // the last word had a full stop inside (U.S, e.g)
+}
+
+// sentenceEnd notes the end of a sentence: the next term skips a position.
+// A sentence ends at 。！？, ! and ?, at a full stop followed by white space
+// or the end of the text unless it closes a word with a full stop inside
+// ("U.S. officials"), and at a line break.
+func (t *tokenizer) sentenceEnd() { t.gap = true }
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
 func (t *tokenizer) token() *analysis.Token {
@@ -136,56 +141,17 @@ func (t *tokenizer) token() *analysis.Token {
 }
 
 func (t *tokenizer) emit(term []byte, start, end int, typ analysis.TokenType) {
+	if t.gap {
+		t.pos++
+		t.gap = false
+	}
 	tok := t.token()
 	*tok = analysis.Token{Term: term, Start: start, End: end, Position: t.pos, Type: typ}
 	t.pos++
 	t.out = append(t.out, tok)
-	isWord := typ == analysis.AlphaNumeric || typ == analysis.Numeric
-	if isWord && t.prev != nil {
-		p := t.prev
-		var pair []byte
-		if t.a.exactPairs {
-			pair = make([]byte, 0, len(p.Term)+len(pairSep)+len(term))
-			pair = append(append(append(pair, p.Term...), pairSep...), term...)
-		} else {
-			pair = t.pairTerm(p.Term, term)
-		}
-		pt := t.token()
-		*pt = analysis.Token{Term: pair, Start: p.Start, End: end, Position: p.Position, Type: analysis.Shingle}
-		t.pairs = append(t.pairs, pt)
-	}
-	if isWord {
-		t.prev = tok
-	} else {
-		t.prev = nil
-	}
 }
 
-// pairTerm returns the term that stands for the pair of words a, b: "#"
-// and four hex digits of their 32-bit FNV-1a hash (of a, pairSep, b) modulo
-// pairBuckets. No word term starts with "#".
-func (t *tokenizer) pairTerm(a, b []byte) []byte {
-	const offset32, prime32 = 2166136261, 16777619
-	h := uint32(offset32)
-	for _, part := range [][]byte{a, []byte(pairSep), b} {
-		for _, c := range part {
-			h ^= uint32(c)
-			h *= prime32
-		}
-	}
-	h %= pairBuckets
-	if len(t.codes)+5 > cap(t.codes) {
-		t.codes = make([]byte, 0, 5*128)
-	}
-	const hex = "0123456789abcdef"
-	n := len(t.codes)
-	t.codes = append(t.codes, '#', hex[h>>12&15], hex[h>>8&15], hex[h>>4&15], hex[h&15])
-	return t.codes[n : n+5 : n+5]
-}
-
-func (t *tokenizer) finish() analysis.TokenStream {
-	return append(t.out, t.pairs...)
-}
+func (t *tokenizer) finish() analysis.TokenStream { return t.out }
 
 // word reads the Latin (or other alphabetic) word that starts at i, emits
 // its term unless it is a stop word, and returns where it ends.
@@ -262,7 +228,14 @@ func (t *tokenizer) finishWord(start, end int, letters, plain bool) int {
 	} else if n >= 4 && term[n-1] == 's' && string(term[n-4:n-1]) == "’" {
 		term = term[:n-4]
 	}
-	if len(term) == 0 || t.a.stop[string(term)] {
+	t.wordEnd, t.abbrev = end, false
+	for _, c := range term {
+		if c == '.' {
+			t.abbrev = true
+			break
+		}
+	}
+	if len(term) == 0 || t.a.dropStop && t.a.stop[string(term)] {
 		return end
 	}
 	typ := analysis.Numeric

@@ -15,7 +15,9 @@ import (
 //  3. no facets field: searches count facets from the keyword fields.
 //  4. one analyser in a single pass (textAnalyzer) for the text fields.
 //  5. ban_score and fetched as keywords (see ranges.go).
-const MappingVersion = 5
+//  6. exact phrases: term vectors (positions) on the text fields, stop words
+//     kept, a position skipped at each sentence end, no word-pair codes.
+const MappingVersion = 6
 
 // Field names of the index. Query strings may name them: `vendors:Fortinet`,
 // `title:ban`, `lang:zh`.
@@ -46,7 +48,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = textAnalyzer
 		f.Store = false
-		f.IncludeTermVectors = false // phrases use word pairs, snippets re-analyse
+		f.IncludeTermVectors = true // positions, for phrases (phrases.go)
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f

@@ -148,7 +148,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	defer snap.Close()
-	p, err := buildPlan(req, an, snapshotDocFreq(ctx, snap))
+	p, err := buildPlan(req, an, snapshotTerms{ctx, snap})
 	if err != nil {
 		return nil, err
 	}
@@ -162,10 +162,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 
-	var marks map[string]bool
-	exact := exactPairs(an)
-	if req.Highlight && p.text != nil {
-		marks = highlightTerms(p.text, exact)
+	var marks []phrase
+	if req.Highlight {
+		marks = p.marks
 	}
 	out := &Result{Total: uint64(c.total), Hits: make([]Hit, 0, len(c.hits))}
 	for _, h := range c.hits {
@@ -186,7 +185,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Agencies:   a.Agencies,
 			BanRelated: a.Ban.Related,
 			Ban:        a.Ban,
-			Snippet:    snippet(a, exact, marks),
+			Snippet:    snippet(a, an, marks),
 		})
 	}
 	if req.Facets {
@@ -250,39 +249,6 @@ func facetCounts(tab *docTable, counts []int32) map[string]map[string]int {
 	return out
 }
 
-// highlightTerms returns the analysed terms of the text a query looks for,
-// outside its must-not parts: the words to mark in snippets. q is the query
-// as parsed, and an should give exact pairs (see exactPairs), so that a
-// phrase marks where its words stand together, not each word anywhere.
-func highlightTerms(q query.Query, an analysis.Analyzer) map[string]bool {
-	terms := map[string]bool{}
-	visitLeaves(q, false, func(q query.Query) {
-		switch q := q.(type) {
-		case *query.MatchQuery:
-			if isTextField(q.FieldVal) {
-				for _, t := range an.Analyze([]byte(foldWidth(q.Match))) {
-					terms[string(t.Term)] = true
-				}
-			}
-		case *query.MatchPhraseQuery:
-			if isTextField(q.FieldVal) {
-				toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
-				pairs := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Shingle })
-				for _, t := range toks {
-					if !pairs || !isWordToken(t) {
-						terms[string(t.Term)] = true
-					}
-				}
-			}
-		case *query.TermQuery:
-			if isTextField(q.FieldVal) {
-				terms[q.Term] = true
-			}
-		}
-	})
-	return terms
-}
-
 // visitLeaves calls fn for every query under q that is not a boolean, conjunction or disjunction,
 // with or without the must-not parts of boolean queries.
 func visitLeaves(q query.Query, mustNot bool, fn func(query.Query)) {
@@ -316,8 +282,8 @@ func isTextField(f string) bool { return f == "" || f == fieldText || f == field
 // string and the keyword filters, or none, to go through every document; and
 // the rest of the filters, checked in the docTable.
 type plan struct {
-	q    query.Query // nil: every document
-	text query.Query // the query string as parsed, before rewrite, for highlighting; nil when empty
+	q     query.Query // nil: every document
+	marks []phrase    // what the text parts of the query (outside must-not) look for, for highlights
 
 	keywords     []keywordFilter // checked in the table
 	banOnly      bool
@@ -334,8 +300,9 @@ type keywordFilter struct {
 	names []string
 }
 
-// buildPlan turns req into a plan; df (nil: unknown) helps rewrite phrases.
-func buildPlan(req Request, an analysis.Analyzer, df docFreqFunc) (*plan, error) {
+// buildPlan turns req into a plan; terms lists the index's terms for
+// phrases that start or end with a lone Chinese character.
+func buildPlan(req Request, an analysis.Analyzer, terms termLister) (*plan, error) {
 	if req.Limit < 0 || req.Offset < 0 {
 		return nil, fmt.Errorf("search: negative limit or offset")
 	}
@@ -399,9 +366,9 @@ func buildPlan(req Request, an analysis.Analyzer, df docFreqFunc) (*plan, error)
 		return nil, fmt.Errorf("search: query %q: %w", req.Query, err)
 	}
 	parsed = resolveFields(parsed, foldNames(req.Names))
-	p.q = simplify(rewrite(parsed, an, expansions(req.Expand), df))
-	// rewrite changed parsed in place; highlighting wants the phrases.
-	p.text, _ = query.NewQueryStringQuery(foldWidth(req.Query)).Parse()
+	rw := &rewriter{an: an, exp: expansions(req.Expand), terms: terms}
+	p.q = simplify(rw.rewrite(parsed, false))
+	p.marks = rw.marks
 	return p, nil
 }
 
@@ -483,50 +450,61 @@ func entityFields() []string {
 	return []string{fieldVendors, fieldAgencies, fieldCountries, fieldTargets}
 }
 
-// rewrite adjusts a parsed query string in place: an unfielded word with
-// Chinese (or other CJK) characters requires all of its overlapping bigrams,
-// so 网络安全审查 does not match every text with 安全; a phrase in the text
-// becomes the conjunction of its word pairs and CJK bigrams (see
-// phraseTerms); a keyword field's phrase becomes a term; and an unfielded word
-// or phrase with an expansion also matches the entity fields.
-func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df docFreqFunc) query.Query {
+// rewriter rewrites a parsed query string (see rewrite) and collects the
+// phrases to highlight.
+type rewriter struct {
+	an    analysis.Analyzer
+	exp   map[string][]string
+	terms termLister
+	marks []phrase
+}
+
+// rewrite adjusts a parsed query string in place: a quoted phrase in a text
+// field, and a word with Chinese (or other CJK) characters, become an exact
+// phrase (see buildPhrase); other words of text fields are analysed without
+// stop words; a keyword field's phrase becomes a term; and an unfielded word
+// or phrase with an expansion also matches the entity fields. neg says q is
+// under a must-not, whose words are not highlighted.
+func (rw *rewriter) rewrite(q query.Query, neg bool) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		if q.Must != nil {
-			q.Must = rewrite(q.Must, an, exp, df)
+			q.Must = rw.rewrite(q.Must, neg)
 		}
 		if q.Should != nil {
-			q.Should = rewrite(q.Should, an, exp, df)
+			q.Should = rw.rewrite(q.Should, neg)
 		}
 		if q.MustNot != nil {
-			q.MustNot = rewrite(q.MustNot, an, exp, df)
+			q.MustNot = rw.rewrite(q.MustNot, true)
 		}
 		return q
 	case *query.ConjunctionQuery:
 		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rewrite(q.Conjuncts[i], an, exp, df)
+			q.Conjuncts[i] = rw.rewrite(q.Conjuncts[i], neg)
 		}
 		return q
 	case *query.DisjunctionQuery:
 		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rewrite(q.Disjuncts[i], an, exp, df)
+			q.Disjuncts[i] = rw.rewrite(q.Disjuncts[i], neg)
 		}
 		return q
 	case *query.MatchQuery:
-		if q.FieldVal != "" {
+		if !isTextField(q.FieldVal) {
 			return q
 		}
 		if q.Fuzziness == 0 && q.Prefix == 0 && hasCJK(q.Match) {
-			// It needs all its bigrams (and any words in it), as the
-			// quoted phrase does: searched the same way.
-			q.SetOperator(query.MatchQueryOperatorAnd)
-			pq := query.NewMatchPhraseQuery(q.Match)
-			pq.BoostVal = q.BoostVal
-			if t := phraseTerms(an, pq, df); t != nil {
-				return expand(t, q.Match, exp)
+			// A Chinese word is searched as the quoted phrase is.
+			return rw.expand(rw.phrase(q.Match, q.FieldVal, q.BoostVal, neg), q.FieldVal, q.Match)
+		}
+		q.Analyzer = queryAnalyzer
+		if !neg {
+			for _, t := range rw.an.Analyze([]byte(foldWidth(q.Match))) {
+				if !rw.isStop(t.Term) {
+					rw.marks = append(rw.marks, phrase{{terms: []string{string(t.Term)}}})
+				}
 			}
 		}
-		return expand(q, q.Match, exp)
+		return rw.expand(q, q.FieldVal, q.Match)
 	case *query.MatchPhraseQuery:
 		if isKeywordField(q.FieldVal) {
 			// vendors:"Micron Technology" is one keyword, and keyword
@@ -536,29 +514,50 @@ func rewrite(q query.Query, an analysis.Analyzer, exp map[string][]string, df do
 			t.BoostVal = q.BoostVal
 			return t
 		}
-		if q.FieldVal != "" && q.FieldVal != fieldText && q.FieldVal != fieldTitle {
+		if !isTextField(q.FieldVal) {
 			return q
 		}
-		// Text fields keep no positions: a phrase is the conjunction of its
-		// word pairs (see phraseTerms), a fuzzy one of its fuzzy words.
-		var out query.Query = q
 		if q.Fuzziness != 0 {
+			// A fuzzy phrase is the conjunction of its fuzzy words.
 			m := query.NewMatchQuery(q.MatchPhrase)
 			m.SetField(q.FieldVal)
 			m.SetFuzziness(q.Fuzziness)
 			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.Analyzer = queryAnalyzer
 			m.BoostVal = q.BoostVal
-			out = m
-		} else if pq := phraseTerms(an, q, df); pq != nil {
-			out = pq
+			return rw.expand(m, q.FieldVal, q.MatchPhrase)
 		}
-		if q.FieldVal != "" {
-			return out
-		}
-		return expand(out, q.MatchPhrase, exp)
+		return rw.expand(rw.phrase(q.MatchPhrase, q.FieldVal, q.BoostVal, neg), q.FieldVal, q.MatchPhrase)
 	default:
 		return keywordRange(q)
 	}
+}
+
+// phrase returns the query for an exact phrase in a text field.
+func (rw *rewriter) phrase(text, field string, boost *query.Boost, neg bool) query.Query {
+	if field == "" {
+		field = fieldText
+	}
+	p, ok := buildPhrase(rw.an, text, field, rw.terms)
+	if !ok {
+		return query.NewMatchNoneQuery()
+	}
+	if !neg {
+		rw.marks = append(rw.marks, p)
+	}
+	return p.query(field, boost)
+}
+
+func (rw *rewriter) isStop(term []byte) bool {
+	ta, ok := rw.an.(*textAnalysis)
+	return ok && ta.stop[string(term)]
+}
+
+func (rw *rewriter) expand(q query.Query, field, word string) query.Query {
+	if field != "" {
+		return q
+	}
+	return expand(q, word, rw.exp)
 }
 
 // simplify returns the one clause of a query string of one word or phrase
@@ -578,114 +577,6 @@ func simplify(q query.Query) query.Query {
 		}
 	}
 	return q
-}
-
-// phraseTerms returns the query for a phrase in a text field. The terms
-// that chain a phrase together are its pair codes (see pairBuckets) and CJK
-// bigrams, or its one word: looking these up is far cheaper than checking
-// positions. The one of them that the fewest documents hold (by df; without
-// df, the first) is searched and scored; the others are an unscored filter,
-// which bleve answers by intersecting their postings bitmaps instead of
-// scoring every term of every match (a six-character Chinese phrase took
-// 12.8 ms as a scored conjunction of its five bigrams at 100,000
-// documents). Since another pair may share a code, a phrase of two words,
-// which has only one code, also requires its word the fewest documents
-// hold; a longer phrase has two codes or more, which seldom all appear by
-// chance in one document. It returns nil when the phrase has no terms (only
-// stop words).
-func phraseTerms(an analysis.Analyzer, q *query.MatchPhraseQuery, df docFreqFunc) query.Query {
-	field := q.FieldVal
-	if field == "" {
-		field = fieldText
-	}
-	toks := an.Analyze([]byte(foldWidth(q.MatchPhrase)))
-	pairs := 0
-	for _, t := range toks {
-		if t.Type == analysis.Shingle {
-			pairs++
-		}
-	}
-	// The chain terms and, for a phrase of two words, the words; each with
-	// its df, so the rarest can be picked.
-	type term struct {
-		text string
-		n    uint64
-	}
-	var chain, words []term
-	seen := map[string]bool{}
-	for _, t := range toks {
-		if seen[string(t.Term)] {
-			continue
-		}
-		seen[string(t.Term)] = true
-		word := pairs > 0 && isWordToken(t)
-		if word && pairs > 1 {
-			continue // implied by the codes
-		}
-		tt := term{text: string(t.Term)}
-		if df != nil {
-			tt.n = df(field, tt.text)
-		}
-		if word {
-			words = append(words, tt)
-		} else {
-			chain = append(chain, tt)
-		}
-	}
-	if len(chain) == 0 {
-		return nil
-	}
-	rarest := func(ts []term) int {
-		r := 0
-		for i, t := range ts {
-			if t.n < ts[r].n {
-				r = i
-			}
-		}
-		return r
-	}
-	newTerm := func(t term) *query.TermQuery {
-		tq := query.NewTermQuery(t.text)
-		tq.SetField(field)
-		return tq
-	}
-	i := rarest(chain)
-	must := newTerm(chain[i])
-	must.BoostVal = q.BoostVal
-	var filter []query.Query
-	for j, t := range chain {
-		if j != i {
-			filter = append(filter, newTerm(t))
-		}
-	}
-	if len(words) > 0 {
-		filter = append(filter, newTerm(words[rarest(words)]))
-	}
-	if len(filter) == 0 {
-		return must
-	}
-	b := query.NewBooleanQuery([]query.Query{must}, nil, nil)
-	if len(filter) == 1 {
-		b.AddFilter(filter[0])
-	} else {
-		b.AddFilter(query.NewConjunctionQuery(filter))
-	}
-	return b
-}
-
-// docFreqFunc returns how many documents hold term in field.
-type docFreqFunc func(field, term string) uint64
-
-// snapshotDocFreq is a docFreqFunc reading snap; on an error it says 0.
-func snapshotDocFreq(ctx context.Context, snap bleveindex.IndexReader) docFreqFunc {
-	return func(field, term string) uint64 {
-		r, err := snap.TermFieldReader(ctx, []byte(term), field, false, false, false)
-		if err != nil {
-			return 0
-		}
-		defer r.Close()
-		return r.Count()
-	}
 }
 
 func expand(q query.Query, word string, exp map[string][]string) query.Query {

@@ -49,11 +49,11 @@ func ReplaceMarkers(s, open, closing string) string {
 type span struct{ start, end int }
 
 // snippet cuts a one-line passage of a's content around the best cluster of
-// the terms in marks in the first paragraph that has any, marking them; with
+// the phrases in marks in the first paragraph that has any, marking them; with
 // no marks, or none in the body, it is the start of the body (summary or
 // text) unmarked. The content is analysed again, paragraph by paragraph
 // until one matches, to find the terms: cheaper than keeping term vectors.
-func snippet(a article.Article, an analysis.Analyzer, marks map[string]bool) string {
+func snippet(a article.Article, an analysis.Analyzer, marks []phrase) string {
 	c := content(a)
 	// Matches in the title are shown as the title; prefer the body's.
 	bodyStart := 0
@@ -105,9 +105,9 @@ func snippet(a article.Article, an analysis.Analyzer, marks map[string]bool) str
 	return clean(b.String(), start > bodyStart, end < len(c))
 }
 
-// firstMatches returns where the terms in marks occur in the first line
+// firstMatches returns where the phrases in marks occur in the first line
 // (paragraph) of c after bodyStart that has any.
-func firstMatches(c string, bodyStart int, an analysis.Analyzer, marks map[string]bool) []span {
+func firstMatches(c string, bodyStart int, an analysis.Analyzer, marks []phrase) []span {
 	var spans []span
 	for ps := bodyStart; ps < len(c) && len(spans) == 0; {
 		pe := strings.IndexByte(c[ps:], '\n')
@@ -117,10 +117,8 @@ func firstMatches(c string, bodyStart int, an analysis.Analyzer, marks map[strin
 			pe += ps
 		}
 		if pe > ps {
-			for _, t := range an.Analyze([]byte(c[ps:pe])) {
-				if marks[string(t.Term)] && t.Start < t.End {
-					spans = append(spans, span{ps + t.Start, ps + t.End})
-				}
+			for _, sp := range phraseSpans(an.Analyze([]byte(c[ps:pe])), marks) {
+				spans = append(spans, span{ps + sp.start, ps + sp.end})
 			}
 		}
 		ps = pe + 1
