@@ -146,3 +146,55 @@ func TestRebuildVersion3(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildVersion5 builds an index as mapping version 5 named it (text
+// analysed by bantrack_text_v4, no term vectors), then checks that Rebuild
+// reads it and that exact phrases work after.
+func TestRebuildVersion5(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.DefaultAnalyzer = textAnalyzerV4
+	for _, f := range []string{fieldText, fieldTitle} {
+		m.DefaultMapping.Properties[f].Fields[0].Analyzer = textAnalyzerV4
+		m.DefaultMapping.Properties[f].Fields[0].IncludeTermVectors = false
+	}
+	bi, err := bleve.New(dir, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Index{bi: bi, path: dir}
+	if err := old.Put(context.Background(), fixtures()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.SetInternal([]byte(keyMappingVersion), []byte("5")); err != nil {
+		t.Fatal(err)
+	}
+	if err := bi.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrMappingVersion) {
+		t.Fatalf("Open(version 5) error = %v; want ErrMappingVersion", err)
+	}
+	st, err := Rebuild(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if st.Docs != len(fixtures()) || st.OldVersion != 5 {
+		t.Errorf("Rebuild stats = %+v; want %d docs from version 5", st, len(fixtures()))
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after Rebuild: %v", err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), Request{Query: `"Palo Alto Networks"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sorted(ids(res)); !slices.Equal(got, []string{"en-ban"}) {
+		t.Errorf(`search "Palo Alto Networks" after Rebuild = %v; want [en-ban]`, got)
+	}
+}
