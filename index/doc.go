@@ -22,8 +22,8 @@
 // filters that match few documents); every other filter, the facet counts
 // and the date order are read from a document table kept in memory: each
 // document's keyword values, publication date and ban flag, read from the
-// index once per snapshot (about 50 bytes a document; 5 MiB and a fifth of
-// a second for 100,000) and read again after writes and merges.
+// index once per snapshot (its size and read time are in docs/benchmarks.md)
+// and read again after writes and merges.
 //
 // Open creates an index where there is none; OpenExisting does not (for
 // commands that only read). An index built under another mapping version is

@@ -45,12 +45,10 @@ const putBatchSize = 1000
 
 // PutGCPercent is the garbage collector percentage (debug.SetGCPercent) for
 // commands that mostly write to the index, such as crawl and reindex.
-// Indexing allocates much short-lived memory. Putting 100,000 generated
-// documents in Puts of 2,000 (bantrack-indexbench, interleaved runs) took
-// 1.02 and 1.26 ms of CPU a document at 200, 1.17 and 1.19 at 400 and 1.47
-// at Go's default of 100, for a peak RSS of 2.5, 4.1 and 1.7 GiB. Pair it
-// with debug.SetMemoryLimit where memory is short. The package never
-// changes the setting itself.
+// Indexing allocates much short-lived memory, so collecting less often saves
+// CPU at the cost of a higher peak; docs/benchmarks.md has the measurements
+// (bantrack-indexbench -gogc). Pair it with debug.SetMemoryLimit where memory
+// is short. The package never changes the setting itself.
 const PutGCPercent = 200
 
 // openTimeout is how long Open waits for another process's lock.

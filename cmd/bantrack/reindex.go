@@ -50,8 +50,8 @@ func runReindex(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	if a.getenv("GOGC") == "" && a.getenv("GOMEMLIMIT") == "" {
-		// Rebuilding is all index writes: collect garbage less often (about 15% faster at 100k
-		// documents), within a soft memory limit so that peak memory stays bounded.
+		// Rebuilding is all index writes: collect garbage less often (see index.PutGCPercent),
+		// within a soft memory limit so that peak memory stays bounded.
 		debug.SetGCPercent(index.PutGCPercent)
 		debug.SetMemoryLimit(reindexMemoryLimit)
 	}
