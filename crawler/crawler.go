@@ -207,6 +207,7 @@ type Result struct {
 	Fetched     int               // article pages fetched
 	Partial     int               // article pages that could not be had (their items are indexed as partial)
 	NotModified bool              // the listing answered 304: only partial pages due a retry were fetched
+	Interrupted int               // items left undone because the crawl was cancelled (nothing recorded for them)
 	Requests    int               // HTTP requests sent, robots.txt and retries included
 	Errors      []error           // problems with single items that did not stop the source
 	// Seen lists the documents to record as indexed once Articles are in the index: the
@@ -323,6 +324,9 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) 
 		}
 		c.crawlItems(ctx, s, partials, &res, byText)
 		res.Requests = int(s.requests.Load())
+		if res.Interrupted > 0 {
+			res.pending.partialsKnown = false // keep the stored list: these items are still due
+		}
 		return res, nil
 	}
 	res.Listed = len(l.items)
@@ -343,6 +347,12 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) 
 	res.pending.validators = l.validators
 	c.crawlItems(ctx, s, l.items, &res, byText)
 	res.Requests = int(s.requests.Load())
+	if res.Interrupted > 0 {
+		// Keep the old validators: the next crawl must read the listing again to find the items
+		// this one did not reach.
+		res.pending.validators = nil
+		return res, nil
+	}
 	c.log.Info("source crawled", "source", src.Name, "listed", res.Listed, "fetched", res.Fetched,
 		"skipped", res.Skipped, "partial", res.Partial, "articles", len(res.Articles), "requests", res.Requests)
 	return res, nil
@@ -361,6 +371,9 @@ type outcome struct {
 	retry    *retryMark       // retry bookkeeping to record
 	pending  bool             // the page is to be tried again: keep the item in the partial list
 	errs     []error          // problems worth reporting
+	// interrupted: the crawl was cancelled before the page was had; nothing is recorded, so the
+	// next crawl takes the item up again.
+	interrupted bool
 }
 
 // crawlItems prepares the items' outcomes, up to Workers at a time, and applies them in order.
@@ -385,11 +398,16 @@ func (c *Crawler) crawlItems(ctx context.Context, s *session, items []Item, res 
 	}
 	close(next)
 	wg.Wait()
-	if n < len(items) {
-		res.Errors = append(res.Errors, fmt.Errorf("crawl %s: %w (%d items left)", s.src.Name, ctx.Err(), len(items)-n))
-	}
+	left := len(items) - n
 	for _, o := range outs[:n] {
+		if o.interrupted {
+			left++
+			continue
+		}
 		c.apply(s, o, res, byText)
+	}
+	if left > 0 {
+		res.Interrupted = left
 	}
 }
 
@@ -500,6 +518,11 @@ func (c *Crawler) prepare(ctx context.Context, s *session, it Item) outcome {
 		return o
 	}
 
+	if ctx.Err() != nil {
+		// Interrupted, not unavailable: record nothing, the next crawl fetches it.
+		o.interrupted = true
+		return o
+	}
 	// The page could not be had: index what the listing says, and try again later.
 	a.Status = article.StatusPartial
 	a.Text = it.Summary

@@ -47,7 +47,24 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 	}
 	sums := p.Crawl(ctx, srcs)
 	printSummaries(a.stdout, sums)
+	if ctx.Err() != nil {
+		return interrupted(sums)
+	}
 	return summariesError(sums)
+}
+
+// interrupted is the error of a crawl stopped by a signal: it says what was kept.
+func interrupted(sums []pipeline.SourceSummary) error {
+	indexed, left, cut := 0, 0, 0
+	for _, s := range sums {
+		indexed += s.Indexed
+		left += s.Left
+		if s.Interrupted {
+			cut++
+		}
+	}
+	return &interruptedError{what: fmt.Sprintf("%s indexed and kept; %d of %d sources not finished (%d items left for the next crawl, no source marked failing)",
+		plural(indexed, "document", "documents"), cut, len(sums), left)}
 }
 
 // pipeline returns the crawl pipeline of cfg over the open data folder.
@@ -103,8 +120,11 @@ func printSummaries(w io.Writer, sums []pipeline.SourceSummary) {
 
 func summaryLine(s pipeline.SourceSummary) string {
 	status := "ok"
-	if s.Err != nil {
+	switch {
+	case s.Err != nil:
 		status = "FAILED: " + s.Err.Error()
+	case s.Interrupted:
+		status = fmt.Sprintf("interrupted (%d items left)", s.Left)
 	}
 	return fmt.Sprintf("%-20s listed %3d  indexed %3d  partial %2d  %6.2fs  %s",
 		s.Source, s.Listed, s.Indexed, s.Partial, s.Took.Seconds(), status)

@@ -30,9 +30,15 @@ type partialError struct {
 }
 
 func (e *partialError) Error() string {
-	return fmt.Sprintf("%d of %d sources failed (the others were indexed): %v", e.failed, e.total, e.err)
+	return fmt.Sprintf("%d of %d sources failed (the others were done): %v", e.failed, e.total, e.err)
 }
 func (e *partialError) Unwrap() error { return e.err }
+
+// interruptedError means a SIGINT or SIGTERM stopped the command before it finished (exit 130);
+// what was done before is kept.
+type interruptedError struct{ what string }
+
+func (e *interruptedError) Error() string { return "interrupted: " + e.what }
 
 // lockedError means another bantrack holds the data folder (exit 4).
 type lockedError struct{ err error }

@@ -90,6 +90,8 @@ const (
 	exitUsage   = 2
 	exitPartial = 3
 	exitLocked  = 4
+	// exitInterrupted is 128+SIGINT, as shells report a command stopped by Ctrl-C.
+	exitInterrupted = 130
 )
 
 // report prints err for the user and returns the process exit code.
@@ -110,12 +112,15 @@ func exitCode(err error) int {
 		ce *configError
 		pe *partialError
 		le *lockedError
+		ie *interruptedError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errHelp):
 		return exitOK
+	case errors.As(err, &ie):
+		return exitInterrupted
 	case errors.As(err, &le):
 		return exitLocked
 	case errors.As(err, &ue), errors.As(err, &ce):

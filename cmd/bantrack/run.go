@@ -86,6 +86,12 @@ type daemon struct {
 	cron    *cron.Cron
 	entries map[string]cron.EntryID // job name → its entry
 	busy    map[string]*sync.Mutex  // job name → held while it runs; outlives reloads
+
+	// Every job, scheduled or caught up, runs between jobs.Add and jobs.Done, so that stop waits
+	// for all of them; stopping (under mu) turns new ones away.
+	jobs     sync.WaitGroup
+	stopping bool
+	catchSem chan struct{} // caught-up crawls run at most pipeline.ParallelSources at once
 }
 
 // serve schedules the jobs and runs until ctx is done.
@@ -173,9 +179,24 @@ func (d *daemon) catchUp(now time.Time) {
 	d.mu.Lock()
 	cfg := d.cfg
 	d.mu.Unlock()
+	if d.catchSem == nil {
+		d.catchSem = make(chan struct{}, pipeline.ParallelSources)
+	}
 	for _, name := range d.overdue(cfg, now) {
 		d.log.Info("overdue: running now", "job", name)
-		go d.job(name).Run()
+		d.mu.Lock()
+		if d.stopping {
+			d.mu.Unlock()
+			return
+		}
+		d.jobs.Add(1) // the wait for a free slot counts as part of the job, for stop
+		d.mu.Unlock()
+		go func() {
+			defer d.jobs.Done()
+			d.catchSem <- struct{}{}
+			defer func() { <-d.catchSem }()
+			d.job(name).Run()
+		}()
 	}
 }
 
@@ -231,8 +252,14 @@ func (d *daemon) reload() {
 func (d *daemon) job(name string) cron.Job {
 	return cron.FuncJob(func() {
 		d.mu.Lock()
+		if d.stopping {
+			d.mu.Unlock()
+			return
+		}
+		d.jobs.Add(1)
 		busy := d.busy[name]
 		d.mu.Unlock()
+		defer d.jobs.Done()
 		if !busy.TryLock() {
 			d.log.Info("job still running; this run skipped", "job", name)
 			return
@@ -276,7 +303,16 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 // get stopGrace more.
 func (d *daemon) stop(stopTimeout time.Duration) error {
 	d.log.Info("stopping: no new jobs; waiting for running ones", "stop_timeout", stopTimeout.String())
-	done := d.cron.Stop().Done()
+	d.mu.Lock()
+	d.stopping = true
+	d.mu.Unlock()
+	cronDone := d.cron.Stop().Done()
+	done := make(chan struct{})
+	go func() {
+		<-cronDone
+		d.jobs.Wait() // caught-up jobs too, which run outside cron
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(stopTimeout):
@@ -288,7 +324,9 @@ func (d *daemon) stop(stopTimeout time.Duration) error {
 			return errJobsStuck
 		}
 	}
+	d.mu.Lock()
 	d.info = nil
+	d.mu.Unlock()
 	d.saveStatus()
 	d.log.Info("bantrack run stopped")
 	return nil
@@ -334,16 +372,16 @@ func (d *daemon) logNextOf(name string) {
 // saveStatus writes the status snapshot with the daemon's next runs.
 func (d *daemon) saveStatus() {
 	d.mu.Lock()
-	cfg := d.cfg
+	cfg, info := d.cfg, d.info
 	d.mu.Unlock()
 	next := map[string]time.Time{}
 	var nextDigest time.Time
-	if d.info != nil {
+	if info != nil {
 		next = d.next()
 		nextDigest = next[digestJob]
 		delete(next, digestJob)
 	}
-	d.a.pipeline(cfg, d.st).SaveStatus(d.jobCtx, d.info, next, nextDigest)
+	d.a.pipeline(cfg, d.st).SaveStatus(d.jobCtx, info, next, nextDigest)
 }
 
 // cronLogger routes robfig/cron's logging to slog; its routine messages are debug.

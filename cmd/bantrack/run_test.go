@@ -425,3 +425,61 @@ func TestOverdue(t *testing.T) {
 		t.Errorf("overdue after this morning's digest = %v; want %v", got, want)
 	}
 }
+
+// TestRunStopWaitsForCatchUp: sources never crawled are caught up at launch, outside cron's
+// schedule. A SIGTERM 2 s after start must wait for those crawls (they are slow here), not exit
+// under them with the index closed.
+func TestRunStopWaitsForCatchUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs bantrack run as a child process")
+	}
+	_, feeds := fixtureSetup(t)
+	feeds = slowFeeds(t, feeds, "3")
+	data := t.TempDir()
+	g := []string{"--config", feeds, "--data", data}
+	cmd := bantrackCmd(t, append(g, "run", "--stop-timeout", "60s")...)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	if !waitFor(10*time.Second, func() bool { return strings.Contains(stderr.String(), "overdue: running now") }) {
+		t.Fatalf("run caught nothing up:\n%s", stderr.String())
+	}
+	time.Sleep(2 * time.Second)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(90 * time.Second):
+		t.Fatalf("run did not stop:\n%s", stderr.String())
+	}
+	took := time.Since(start)
+	log := stderr.String()
+	caught := strings.Count(log, "overdue: running now")
+	finished := strings.Count(log, `msg="job done"`) + strings.Count(log, `msg="job failed"`)
+	stopped := strings.Index(log, "bantrack run stopped")
+	if stopped < 0 || finished < caught || strings.LastIndex(log, `msg="job done"`) > stopped {
+		t.Errorf("run stopped %v after SIGTERM with %d of %d caught-up jobs finished before it:\n%s", took, finished, caught, log)
+	}
+	for _, bad := range []string{"closed", "panic"} {
+		if strings.Contains(log, bad) {
+			t.Errorf("run's log mentions %q:\n%s", bad, log)
+		}
+	}
+	out, errs, code := runChild(t, append(g, "status", "--json")...)
+	var rep statusReport
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("status exit %d: %s", code, errs)
+	}
+	if rep.Index.Documents == 0 {
+		t.Errorf("no documents after the caught-up jobs finished")
+	}
+	t.Logf("%d caught-up jobs; stop took %v", caught, took.Round(time.Millisecond))
+}

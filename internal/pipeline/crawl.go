@@ -89,8 +89,12 @@ type SourceSummary struct {
 	Partial  int
 	Requests int
 	Skipped  int // items the crawler could not read, each logged
-	Err      error
-	Took     time.Duration
+	// Interrupted is set when the crawl was cancelled (SIGINT, SIGTERM) before the source was
+	// done: what was fetched is indexed, and the source is not marked failing.
+	Interrupted bool
+	Left        int // items the interruption left for the next crawl
+	Err         error
+	Took        time.Duration
 }
 
 // Crawl runs every source, Parallel at a time, and writes the status snapshot when done. One
@@ -116,7 +120,7 @@ func (p *Pipeline) Crawl(ctx context.Context, srcs []config.Source) []SourceSumm
 		}()
 	}
 	wg.Wait()
-	p.SaveStatus(ctx, nil, nil, time.Time{})
+	p.SaveStatus(context.WithoutCancel(ctx), nil, nil, time.Time{})
 	return sums
 }
 
@@ -127,6 +131,15 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 	sum := SourceSummary{Source: src.Name}
 	log := p.Log.With("source", src.Name)
 	res, err := cr.Crawl(ctx, src)
+	if ctx.Err() != nil {
+		sum.Interrupted, sum.Left = true, res.Interrupted
+		if err != nil && errors.Is(err, ctx.Err()) {
+			err = nil // cut off while listing: nothing to save, nothing failed
+		}
+	}
+	// What was fetched is saved even when the crawl was interrupted: the commit must not be
+	// cancelled with it.
+	saveCtx := context.WithoutCancel(ctx)
 	sum.Listed = res.Listed
 	sum.Requests = res.Requests
 	sum.Skipped = len(res.Errors)
@@ -134,7 +147,7 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 		log.Warn("item skipped", "error", e)
 	}
 	if err == nil || len(res.Articles) > 0 {
-		if serr := p.save(ctx, cr, res); serr != nil {
+		if serr := p.save(saveCtx, cr, res); serr != nil {
 			err = errors.Join(err, serr)
 		} else {
 			sum.Indexed = len(res.Articles)
@@ -144,9 +157,12 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 	sum.Err = err
 	sum.Took = time.Since(start)
 	p.recordHealth(src.Name, res, sum)
-	if err != nil {
+	switch {
+	case err != nil:
 		log.Error("crawl failed", "error", err, "listed", sum.Listed, "indexed", sum.Indexed)
-	} else {
+	case sum.Interrupted:
+		log.Warn("crawl interrupted", "listed", sum.Listed, "indexed", sum.Indexed, "left", sum.Left)
+	default:
 		log.Info("crawled", "listed", sum.Listed, "indexed", sum.Indexed, "partial", sum.Partial,
 			"not_modified", res.NotModified, "requests", res.Requests, "took_ms", sum.Took.Milliseconds())
 	}
@@ -227,6 +243,15 @@ func (p *Pipeline) recordHealth(name string, res crawler.Result, sum SourceSumma
 		p.Log.Warn("read source health", "source", name, "error", err)
 	}
 	now := time.Now().UTC()
+	if sum.Interrupted && sum.Err == nil {
+		// An interrupted run neither fails nor succeeds: the health stays as it was, with what
+		// the run indexed.
+		h.NewLast = sum.Indexed
+		if err := p.Store.State.SetHealth(h); err != nil {
+			p.Log.Warn("record source health", "source", name, "error", err)
+		}
+		return
+	}
 	h.LastRun = now
 	h.NewLast = sum.Indexed
 	if !res.NotModified {
