@@ -47,6 +47,7 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		return -1
 	}
 	triggers, cues := g.triggers, g.cues
+	var futures []int // normalised offsets of future cues ("will", "将"), in text order
 	for _, m := range ms {
 		si := sentenceOf(m.start)
 		var f *sentenceFacts
@@ -95,6 +96,7 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 					f.negation = true
 				case cueFuture:
 					f.future = true
+					futures = append(futures, m.start)
 				case cueReference:
 					f.refers = true
 				case cueDate:
@@ -104,9 +106,20 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		}
 	}
 	e.Ban = banFrom(facts, nt, src)
+	// A date is in the future when a future cue stands before it in its sentence ("will visit in
+	// April"), not when one follows it ("said on Sunday it would appeal", "restricted in April and
+	// will review").
 	e.Dates = g.dates.find(nt, src, published, func(pos int) bool {
 		si := sentenceOf(pos)
-		return si >= 0 && facts[si].future
+		if si < 0 || !facts[si].future {
+			return false
+		}
+		for _, fp := range futures {
+			if fp < pos && sentenceOf(fp) == si {
+				return true
+			}
+		}
+		return false
 	})
 	e.DocNumbers = g.docs.find(nt, src)
 	e.Candidates = g.cands.find(g, src, sents)

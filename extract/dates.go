@@ -179,6 +179,24 @@ func newDateRules() *dateRules {
 		}
 		return recent(ctx)
 	})
+	// Weekdays, the way wire stories date events: "said on Sunday", "next Monday", 周二, 星期二.
+	need, reach = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, [2]int{12, 12}
+	add(`\b((?:(last|next|this|on|late|early) )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		return weekday(ctx, m[2], weekdayNum(m[3]))
+	})
+	need, reach = []string{"周", "星期", "礼拜"}, [2]int{6, 6}
+	add(`((上|下|本|这)?(?:周|星期|礼拜)([一二三四五六日天]))`, func(m []string, ctx dateContext) (string, string, bool) {
+		dir := map[string]string{"上": "last", "下": "next", "本": "this", "这": "this"}[m[2]]
+		return weekday(ctx, dir, map[string]int{"日": 0, "天": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[m[3]])
+	})
+	need, reach = []string{"上周", "上星期", "本周", "这周", "次日", "翌日"}, [2]int{6, 6}
+	add(`(上周|上星期|本周|这周)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return recent(ctx)
+	})
+	// 次日, "the next day": the day after the day-precision date before it (resolved in find).
+	add(`(次日|翌日)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return "", nextDay, true
+	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
 	need, reach = []string{"年"}, [2]int{8, 6}
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
@@ -240,7 +258,18 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 	slices.SortFunc(all, func(a, b foundDate) int { return a.start - b.start })
 	var out []article.DateMention
 	seen := map[string]bool{}
+	lastDay := ""
 	for _, f := range all {
+		if f.dm.Precision == nextDay {
+			t, err := time.Parse("2006-01-02", lastDay)
+			if err != nil {
+				continue
+			}
+			f.dm.Date, f.dm.Precision = t.AddDate(0, 0, 1).Format("2006-01-02"), article.PrecisionDay
+		}
+		if f.dm.Precision == article.PrecisionDay {
+			lastDay = f.dm.Date
+		}
 		k := f.dm.Date + "|" + f.dm.Precision
 		if seen[k] {
 			continue
@@ -250,6 +279,9 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 	}
 	return out
 }
+
+// nextDay marks a 次日 until find resolves it against the date before it.
+const nextDay = "next-day"
 
 type foundDate struct {
 	start, end int
@@ -342,6 +374,41 @@ func yearFor(ctx dateContext, month int) (int, bool) {
 		y--
 	}
 	return y, true
+}
+
+// weekdayNum maps an English weekday name to time.Weekday, -1 when it is none.
+func weekdayNum(name string) int {
+	for i, d := range []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"} {
+		if name == d {
+			return i
+		}
+	}
+	return -1
+}
+
+// weekday resolves a weekday named without a date against the publication's local day: the
+// latest such day on or before it ("said on Sunday"), or, for "next" and in a sentence about the
+// future, the earliest on or after it. "last Monday" is the one before the publication's week day.
+func weekday(ctx dateContext, dir string, wd int) (string, string, bool) {
+	if ctx.pub.IsZero() || wd < 0 || wd > 6 {
+		return "", "", false
+	}
+	p := ctx.pub
+	day := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
+	back := (int(p.Weekday()) - wd + 7) % 7
+	switch {
+	case dir == "next" || (ctx.future && dir != "last"):
+		fwd := (wd - int(p.Weekday()) + 7) % 7
+		if dir == "next" && fwd == 0 {
+			fwd = 7
+		}
+		day = day.AddDate(0, 0, fwd)
+	case dir == "last" && back == 0:
+		day = day.AddDate(0, 0, -7)
+	default:
+		day = day.AddDate(0, 0, -back)
+	}
+	return day.Format("2006-01-02"), article.PrecisionDay, true
 }
 
 // relative resolves a period named relative to publication.

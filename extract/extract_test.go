@@ -250,6 +250,19 @@ func TestDates(t *testing.T) {
 		{"recent days early in month", "in recent days", time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), nil},
 		{"invalid dates", "2023-02-30 and 2023年13月1日", pub, nil},
 		{"year", "Sales in 2024 rose.", pub, []string{"2024|year|2024"}},
+		// pub is Wednesday 14 January 2026.
+		{"weekday past", "The regulator said on Sunday that it would widen the rule.", pub, []string{"2026-01-11|day|on Sunday"}},
+		{"weekday same day", "Officials confirmed the order on Wednesday.", pub, []string{"2026-01-14|day|on Wednesday"}},
+		{"weekday next and last", "Talks resume next Monday after last Friday's meeting.", pub,
+			[]string{"2026-01-19|day|next Monday", "2026-01-09|day|last Friday"}},
+		{"weekday future", "The agency will publish the list on Friday.", pub, []string{"2026-01-16|day|on Friday"}},
+		{"chinese weekday", "外交部发言人周二表示；下周一起施行", pub, []string{"2026-01-13|day|周二", "2026-01-19|day|下周一"}},
+		{"chinese next day", "2025年3月4日，商务部发布公告，次日起施行。", pub, []string{"2025-03-04|day|2025年3月4日", "2025-03-05|day|次日"}},
+		{"chinese last week", "上周，监管部门约谈了该企业。", pub, []string{"2026-01|month|上周"}},
+		{"past month with a later would", "Washington restricted its sale in April, and the firm said it would appeal.",
+			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
+		{"past month in a future sentence", "The company, which was blacklisted in April, will appeal.",
+			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
