@@ -1,10 +1,13 @@
 package crawler
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 var (
@@ -125,4 +128,70 @@ func findDateLine(text string, loc *time.Location) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return parseDate(m[1], "", loc)
+}
+
+var (
+	jsonLDPublished = regexp.MustCompile(`"datePublished"\s*:\s*"([^"]{8,40})"`)
+	// urlDay finds a day in a URL's path: /2024/07/12/, /2025-04/04/, /2024-07-12-, /20240712/. The
+	// digits must stand alone, so an id such as 20250203558114 is no date.
+	urlDay = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d{2})(?:[/_-]?)(0[1-9]|1[0-2])(?:[/_-]?)(0[1-9]|[12]\d|3[01])(?:[^\d]|$)`)
+)
+
+// metaDate reads the publication time a page states in its metadata: JSON-LD datePublished, a
+// meta article:published_time (or og:, pubdate, date, DC.date.issued, itemprop datePublished), or
+// the first <time datetime>. Times without a zone are read in loc.
+func metaDate(doc *goquery.Document, loc *time.Location) (time.Time, bool) {
+	var found time.Time
+	doc.Find(`script[type="application/ld+json"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if m := jsonLDPublished.FindStringSubmatch(s.Text()); m != nil {
+			if t, ok := parseDate(m[1], "", loc); ok {
+				found = t
+				return false
+			}
+		}
+		return true
+	})
+	if !found.IsZero() {
+		return found, true
+	}
+	for _, sel := range []string{
+		`meta[property="article:published_time"]`, `meta[name="article:published_time"]`,
+		`meta[property="og:published_time"]`, `meta[itemprop="datePublished"]`, `meta[name="pubdate"]`,
+		`meta[name="publishdate"]`, `meta[name="DC.date.issued"]`, `meta[name="date"]`,
+	} {
+		if v, ok := doc.Find(sel).First().Attr("content"); ok {
+			if t, ok := parseDate(v, "", loc); ok {
+				return t, true
+			}
+		}
+	}
+	for _, sel := range []string{`time[itemprop="datePublished"]`, `time[pubdate]`, `time[datetime]`} {
+		if v, ok := doc.Find(sel).First().Attr("datetime"); ok {
+			if t, ok := parseDate(v, "", loc); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// urlDate reads a day from a URL's path, never its host or port, as midnight in loc: a fallback
+// of day precision for pages that state no date. It never gives a time of day.
+func urlDate(pageURL string, loc *time.Location) (time.Time, bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return time.Time{}, false
+	}
+	m := urlDay.FindStringSubmatch(u.Path)
+	if m == nil {
+		return time.Time{}, false
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
 }

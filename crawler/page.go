@@ -76,12 +76,19 @@ func parsePage(s, pageURL string, rules config.ArticleRules, loc *time.Location)
 		p.Text = strings.Join(parts, "\n")
 	}
 
-	// Page metadata date, read with htmldate in its fast mode and handed to trafilatura so that
-	// it is not computed twice.
+	// The date the page's metadata states (JSON-LD, article:published_time, <time>), else what
+	// htmldate finds in the page in its fast mode, handed to trafilatura so that it is not computed
+	// twice. htmldate is not given the URL: it would read a host's port as a time of day; the
+	// URL's date is a day-precision fallback at the end.
 	var hd *htmldate.Result
 	if p.Published.IsZero() {
+		if t, ok := metaDate(doc, loc); ok {
+			p.Published = t
+		}
+	}
+	if p.Published.IsZero() {
 		r, err := htmldate.FromDocument(root, htmldate.Options{
-			URL: pageURL, UseOriginalDate: true, SkipExtensiveSearch: true, ExtractTime: true,
+			UseOriginalDate: true, SkipExtensiveSearch: true, ExtractTime: true,
 			MaxDate: time.Now().AddDate(1, 0, 0),
 		})
 		if err == nil && !r.IsZero() {
@@ -116,6 +123,11 @@ func parsePage(s, pageURL string, rules config.ArticleRules, loc *time.Location)
 			body = full
 		}
 		if t, ok := findDateLine(body, loc); ok {
+			p.Published = t
+		}
+	}
+	if p.Published.IsZero() {
+		if t, ok := urlDate(pageURL, loc); ok {
 			p.Published = t
 		}
 	}

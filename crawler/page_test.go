@@ -180,3 +180,39 @@ func TestDetectLang(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishedFromMetadataNotURL(t *testing.T) {
+	body := func(head string) []byte {
+		return []byte("<html><head><title>Ministry bars gear</title>" + head + "</head><body><article><h1>Ministry bars gear</h1><p>" +
+			strings.Repeat("The ministry barred the gear from state networks after a review of suppliers. ", 8) + "</p></article></body></html>")
+	}
+	tests := []struct {
+		name, url, head string
+		want            string // RFC 3339, or "" for no date
+	}{
+		{"port is no time", "http://127.0.0.1:1743/news/2026/09/14/ministry-bars-gear.html",
+			`<meta property="article:published_time" content="2026-09-14T21:25:00Z">`, "2026-09-14T21:25:00Z"},
+		{"json-ld before the url", "https://example.org:8443/2025/01/02/x.html",
+			`<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-03-04T08:15:00+08:00"}</script>`, "2025-03-04T08:15:00+08:00"},
+		{"time element", "https://example.org/2020/01/01/x.html", `</head><body><time datetime="2024-05-06T10:00:00Z">6 May</time><head>`, "2024-05-06T10:00:00Z"},
+		{"url date is day precision", "http://127.0.0.1:2259/2024/07/12/x.html", "", "2024-07-12T00:00:00Z"},
+		{"url compact date", "https://example.org/news/20240712/x.html", "", "2024-07-12T00:00:00Z"},
+		{"date-like id is no date", "https://example.org/zcfb/202502/20250203558114.shtml", "", ""},
+		{"port alone is no date", "http://127.0.0.1:2025/news/item-0712.html", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParsePage(body(tc.head), tc.url, config.ArticleRules{}, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if !p.Published.IsZero() {
+				got = p.Published.Format(time.RFC3339)
+			}
+			if got != tc.want {
+				t.Errorf("ParsePage(%s).Published = %q; want %q", tc.url, got, tc.want)
+			}
+		})
+	}
+}
