@@ -9,7 +9,10 @@
 // is given. -reuse only searches the index an earlier run left in -dir,
 // -kinds picks the searches timed, -cpuprofile writes a CPU profile, and
 // -gogc sets the garbage collector while indexing (index.PutGCPercent, as
-// Put-heavy commands should).
+// Put-heavy commands should). -engine bleve also indexes the same documents
+// with plain bleve (term vectors, en and cjk analysers) and times its term
+// and phrase queries, in the same run. Each phrase shows beside its matches
+// the number of documents a brute-force scan finds holding it literally.
 package main
 
 import (
@@ -46,6 +49,8 @@ type options struct {
 	cpuProf string // write a CPU profile of the timed part here
 	gogc    int    // garbage collector target percentage while indexing
 
+	engine string // "bleve": also measure plain bleve on the same documents
+
 	literal map[string]int // phrase query → documents holding it literally (see literalCounts)
 }
 
@@ -61,6 +66,7 @@ func main() {
 	fs.BoolVar(&o.reuse, "reuse", false, "only search the index an earlier run left in -dir")
 	fs.StringVar(&o.kinds, "kinds", "", "query kinds to time, comma-separated (term, phrase, filtered); default all")
 	fs.StringVar(&o.cpuProf, "cpuprofile", "", "write a CPU profile of indexing and searching to this file")
+	fs.StringVar(&o.engine, "engine", "bantrack", "bantrack, or bleve to also measure plain bleve with term vectors (en and cjk analysers) on the same documents after it")
 	fs.IntVar(&o.gogc, "gogc", index.PutGCPercent, "garbage collector percentage while indexing (Go's default is 100)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
@@ -144,7 +150,9 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 	}
 	spent, cpu := time.Since(t0), cpuTime()-c0
-	docs = nil
+	if o.engine != "bleve" {
+		docs = nil
+	}
 	n, err := ix.Count()
 	if err != nil {
 		return err
@@ -194,7 +202,13 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	fmt.Fprintf(w, "size: raw text %.1f MiB, index on disk %.1f MiB (%.2f× raw; it stores every document whole)\n",
 		mib(raw), mib(size), float64(size)/float64(raw))
 
-	return searchBench(ctx, w, ix, o)
+	if err := searchBench(ctx, w, ix, o); err != nil {
+		return err
+	}
+	if o.engine == "bleve" {
+		return plainBleve(ctx, w, dir, docs, raw, o)
+	}
+	return nil
 }
 
 // searchBench times the searches of queryKinds on ix, after a first search
