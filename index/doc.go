@@ -9,11 +9,12 @@
 // field "text" (title also alone in "title") by one analyser, written for
 // bantrack and run in a single pass (analyzer.go), that stems English words
 // ("banned" finds "ban"), splits Chinese into overlapping bigrams (网络安全审查
-// and 美光 are found) and adds a hashed code for each pair of neighbouring
-// English words. Mixed-language documents need no language detection. The
-// text fields keep no term vectors: a quoted phrase is searched as the
-// conjunction of its words, pair codes and bigrams, and snippets are cut by
-// analysing the few hits shown again, with exact pairs. Vendors, agencies,
+// and 美光 are found) and skips a position at each sentence end. Mixed-language
+// documents need no language detection. The text fields keep term vectors: a
+// quoted phrase, or an unquoted Chinese word, is a phrase of its words and
+// bigrams at consecutive positions, so it matches only where they stand
+// together in one field and one sentence (phrases.go; docs/search.md), and
+// snippets mark those places. Vendors, agencies,
 // countries, targets, actions, source, lang, status and url are keyword
 // fields for exact filters and facets; published and fetched are dates,
 // ban_score a number and ban_related a boolean.
