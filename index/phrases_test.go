@@ -42,6 +42,9 @@ func TestPhraseExamples(t *testing.T) {
 		{`"安全法有关"`, nil, ""},
 		{`"查开"`, nil, ""}, // title and text are apart
 		{`"security review"`, nil, ""},
+		{`审`, []string{"apart-zh", "together"}, "开展网络安全«审»查。The bans on Huawei stayed; a BAN ON HUAWEI gear followed."},
+		{`"据安全审"`, []string{"apart-zh"}, "根据网络安全法,有关部门发布数«据安全审»查办法。"},
+		{`"Huawei 开"`, nil, ""},
 	} {
 		res, err := ix.Search(context.Background(), Request{Query: tc.q, Highlight: true})
 		if err != nil {
