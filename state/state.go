@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // SchemaVersion is the layout of the store this code writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 var (
 	bucketMeta       = []byte("meta")
@@ -21,7 +22,8 @@ var (
 	bucketHealth     = []byte("health")
 	bucketLedger     = []byte("ledger")
 	bucketDigests    = []byte("digests")
-	bucketCrawl      = []byte("crawl") // crawler bookkeeping: free-form values keyed by the crawler
+	bucketCrawl      = []byte("crawl")  // crawler bookkeeping: free-form values keyed by the crawler
+	bucketOutbox     = []byte("outbox") // documents due in the next digest: id → when they became due
 	keySchema        = []byte("schema")
 )
 
@@ -30,9 +32,15 @@ var ErrNewerSchema = errors.New("state: store written by a newer bantrack")
 
 // Store is the bbolt-backed state. It is safe for concurrent use.
 type Store struct {
-	db       *bolt.DB
 	path     string
 	readOnly bool
+
+	mu    sync.Mutex
+	db    *bolt.DB // nil between transactions in shared mode
+	users int
+	// shared: the file is open only for each transaction, so that readers (status, digest
+	// --dry-run) can open it read-only while a crawl or the daemon runs.
+	shared bool
 }
 
 // ErrBusy means another process has the store open for writing, so it cannot be read now.
@@ -102,6 +110,14 @@ func migrations() []migration {
 			}
 			return nil
 		}},
+		{1, "add the digest outbox", func(tx *bolt.Tx) error {
+			// Left unfilled (no keyOutboxFilled): the first digest fills it from the index with
+			// every due document the ledger lacks, whether the store is new or upgraded.
+			if _, err := tx.CreateBucketIfNotExists(bucketOutbox); err != nil {
+				return err
+			}
+			return nil
+		}},
 	}
 }
 
@@ -125,7 +141,7 @@ func readSchema(tx *bolt.Tx) (int, error) {
 // Schema returns the schema version the store records.
 func (s *Store) Schema() (int, error) {
 	var v int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		v, err = readSchema(tx)
 		return err
@@ -135,7 +151,7 @@ func (s *Store) Schema() (int, error) {
 
 // migrate runs the missing steps, all in one transaction: a crash leaves the old layout whole.
 func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		v, err := readSchema(tx)
 		if err != nil {
 			return err
@@ -160,15 +176,92 @@ func (s *Store) migrate() error {
 	})
 }
 
+// OpenShared opens or creates the store like Open, but keeps the file open only for each
+// transaction, waiting (up to a minute) while a reader has it: for writers that run long (crawl,
+// run), beside which status and digest --dry-run must read. The caller holds the data folder's
+// lock, so no other writer competes.
+func OpenShared(path string) (*Store, error) {
+	s, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Close(); err != nil {
+		return nil, fmt.Errorf("state: close %s: %w", path, err)
+	}
+	s.db, s.shared = nil, true
+	return s, nil
+}
+
+// acquire returns the open database for one transaction, opening it in shared mode.
+func (s *Store) acquire() (*bolt.DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		if !s.shared {
+			return nil, fmt.Errorf("state: %s is closed", s.path)
+		}
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: time.Minute})
+		if err != nil {
+			if errors.Is(err, bolt.ErrTimeout) {
+				return nil, fmt.Errorf("state: open %s: %w", s.path, ErrBusy)
+			}
+			return nil, fmt.Errorf("state: open %s: %w", s.path, err)
+		}
+		s.db = db
+	}
+	s.users++
+	return s.db, nil
+}
+
+func (s *Store) release() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users--
+	if s.shared && s.users == 0 && s.db != nil {
+		err := s.db.Close()
+		s.db = nil
+		return err
+	}
+	return nil
+}
+
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	db, err := s.acquire()
+	if err != nil {
+		return err
+	}
+	err = db.View(fn)
+	return errors.Join(err, s.release())
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	db, err := s.acquire()
+	if err != nil {
+		return err
+	}
+	err = db.Update(fn)
+	return errors.Join(err, s.release())
+}
+
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shared = false
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
 
 // Path returns the file the store lives in.
 func (s *Store) Path() string { return s.path }
 
 func (s *Store) getJSON(bucket []byte, key string, v any) (bool, error) {
 	var raw []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if bk := tx.Bucket(bucket); bk != nil {
 			if b := bk.Get([]byte(key)); b != nil {
 				raw = append([]byte(nil), b...)
@@ -190,7 +283,7 @@ func (s *Store) putJSON(bucket []byte, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucket).Put([]byte(key), raw)
 	})
 }
@@ -210,7 +303,7 @@ func (s *Store) Validators(url string) (etag, lastModified string, err error) {
 // SetValidators stores the ETag and Last-Modified for url.
 func (s *Store) SetValidators(url, etag, lastModified string) error {
 	if etag == "" && lastModified == "" {
-		return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketValidators).Delete([]byte(url)) })
+		return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketValidators).Delete([]byte(url)) })
 	}
 	return s.putJSON(bucketValidators, url, validators{ETag: etag, LastModified: lastModified})
 }
@@ -223,6 +316,9 @@ type Doc struct {
 	Listed  time.Time `json:"listed,omitzero"` // the listing's date for it when it was indexed
 	Indexed time.Time `json:"indexed"`
 	Status  string    `json:"status"`
+	// Due puts the document in the digest outbox in the same transaction that records it as
+	// seen: set for a document indexed as ban-related (or whose text changed).
+	Due bool `json:"-"`
 }
 
 // Seen reports whether a document was indexed, and the listing date it had then.
@@ -241,7 +337,7 @@ func (s *Store) Doc(id string) (Doc, bool, error) {
 
 // MarkSeen records documents as indexed, in one transaction.
 func (s *Store) MarkSeen(docs ...Doc) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, d := range docs {
 			raw, err := json.Marshal(d)
@@ -251,6 +347,11 @@ func (s *Store) MarkSeen(docs ...Doc) error {
 			if err := b.Put([]byte(d.ID), raw); err != nil {
 				return err
 			}
+			if d.Due {
+				if err := tx.Bucket(bucketOutbox).Put([]byte(d.ID), []byte(d.Indexed.UTC().Format(time.RFC3339Nano))); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -258,7 +359,7 @@ func (s *Store) MarkSeen(docs ...Doc) error {
 
 // ForgetSeen removes documents from the seen set, so the next crawl fetches them again.
 func (s *Store) ForgetSeen(ids ...string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, id := range ids {
 			if err := b.Delete([]byte(id)); err != nil {
@@ -271,7 +372,7 @@ func (s *Store) ForgetSeen(ids ...string) error {
 
 // SeenDocs calls fn for every document the store has seen, in id order.
 func (s *Store) SeenDocs(fn func(Doc) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		if b == nil {
 			return nil
@@ -308,7 +409,7 @@ func (s *Store) Health(source string) (Health, error) {
 // Healths returns every source's record, in name order.
 func (s *Store) Healths() ([]Health, error) {
 	var out []Health
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketHealth)
 		if b == nil {
 			return nil
@@ -328,7 +429,7 @@ func (s *Store) Healths() ([]Health, error) {
 // SeenCount returns how many documents the store has seen.
 func (s *Store) SeenCount() (int, error) {
 	var n int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketSeen); b != nil {
 			n = b.Stats().KeyN
 		}
@@ -349,7 +450,7 @@ func (s *Store) Put(key string, v any) error { return s.putJSON(bucketCrawl, key
 // Update writes many crawler bookkeeping values in one transaction: fn's puts and deletes are
 // committed together when it returns nil, and not at all when it returns an error.
 func (s *Store) Update(fn func(put func(key string, v any) error, del func(key string) error) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCrawl)
 		put := func(key string, v any) error {
 			raw, err := json.Marshal(v)
@@ -365,5 +466,5 @@ func (s *Store) Update(fn func(put func(key string, v any) error, del func(key s
 
 // Delete removes a crawler bookkeeping value.
 func (s *Store) Delete(key string) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketCrawl).Delete([]byte(key)) })
+	return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketCrawl).Delete([]byte(key)) })
 }

@@ -223,7 +223,7 @@ func indexError(err error) error {
 	case errors.Is(err, index.ErrLocked):
 		return fmt.Errorf("%w: a crawl or the daemon held it longer than bantrack waits; try again", err)
 	case errors.Is(err, index.ErrMappingVersion):
-		return fmt.Errorf("%w: run bantrack reindex", err)
+		return err // the message already says to run bantrack reindex
 	}
 	return err
 }

@@ -27,7 +27,7 @@ func TestReadersAnswerWhileCrawlWrites(t *testing.T) {
 	}
 	want := len(exportIDs(t, fast))
 
-	slow := []string{"--config", slowFeeds(t, feeds, "0.6"), "--data", data, "--log-level", "warn"}
+	slow := []string{"--config", slowFeeds(t, feeds, "0.4"), "--data", data, "--log-level", "warn"}
 	crawl := bantrackCmd(t, append(slow, "crawl", "--refresh")...)
 	var crawlErr bytes.Buffer
 	crawl.Stderr = &crawlErr
@@ -45,13 +45,15 @@ func TestReadersAnswerWhileCrawlWrites(t *testing.T) {
 		waited <- err
 	}()
 
-	const readers, parallel = 100, 3
+	const readers, parallel = 100, 6
 	var (
 		mu       sync.Mutex
 		failures []string
 		during   atomic.Int64 // readers that finished while the crawl was still running
 		slowest  time.Duration
 	)
+	// Readers run, parallel at a time, for as long as the crawl does, until at least readers of
+	// them answered during it.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range parallel {
@@ -74,7 +76,7 @@ func TestReadersAnswerWhileCrawlWrites(t *testing.T) {
 			}
 		}()
 	}
-	for i := range readers {
+	for i := 0; !crawlDone.Load(); i++ {
 		jobs <- i
 	}
 	close(jobs)
@@ -85,13 +87,13 @@ func TestReadersAnswerWhileCrawlWrites(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	t.Logf("crawl took %v; %d of %d readers finished while it ran; slowest reader %v",
-		crawlTook.Round(time.Millisecond), during.Load(), readers, slowest.Round(time.Millisecond))
+	t.Logf("crawl took %v; %d readers answered while it ran; slowest reader %v",
+		crawlTook.Round(time.Millisecond), during.Load(), slowest.Round(time.Millisecond))
 	if crawlTook < 20*time.Second {
 		t.Errorf("the crawl took %v; the test needs one of at least 20 s (slow the fixture rate further)", crawlTook)
 	}
-	if during.Load() < readers*9/10 {
-		t.Errorf("only %d of %d readers ran while the crawl did; want nearly all", during.Load(), readers)
+	if during.Load() < readers {
+		t.Errorf("only %d readers answered while the crawl ran; want %d (slow the fixture rate further)", during.Load(), readers)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,17 +17,13 @@ import (
 	"github.com/bantrack/bantrack/state"
 )
 
-// digestPage is how many hits one index request of the digest selection reads.
-const digestPage = 200
-
-// digestMaxCandidates bounds the selection: the index answers at most this many hits per query.
-const digestMaxCandidates = 10000
-
 func runDigest(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("digest")
-	dryRun := fs.Bool("dry-run", false, "print the message (RFC 5322, HTML and text parts) and record nothing")
+	dryRun := fs.Bool("dry-run", false, "print the message as readable text (headers, then the text part) and record nothing; needs no SMTP settings and works beside a crawl")
+	eml := fs.Bool("eml", false, "with --dry-run: print the raw RFC 5322 message instead")
 	out := fs.String("out", "", "write the message to `FILE` (.eml) instead of sending it, and record it as sent")
-	since := fs.String("since", "", "only documents published on or after `DATE` (YYYY-MM-DD or RFC 3339)")
+	since := fs.String("since", "", "only documents published on or after `DATE` (YYYY-MM-DD or RFC 3339); the others stay due")
+	baseline := fs.Bool("baseline", false, "record every ban-related document now in the index as sent, send nothing: how digests start on an existing index")
 	rest, err := parseInterspersed(fs, args, false)
 	if err != nil {
 		return err
@@ -37,7 +34,13 @@ func runDigest(ctx context.Context, a *app, args []string) error {
 	if *dryRun && *out != "" {
 		return usageErrorf("--dry-run and --out exclude each other: --dry-run records nothing, --out records the digest as sent")
 	}
-	r := digestRun{dryRun: *dryRun, out: *out}
+	if *eml && !*dryRun {
+		return usageErrorf("--eml goes with --dry-run (--out FILE writes the raw message and records it)")
+	}
+	if *baseline && (*dryRun || *out != "" || *since != "") {
+		return usageErrorf("--baseline sends nothing: give it alone")
+	}
+	r := digestRun{dryRun: *dryRun, eml: *eml, out: *out}
 	if r.since, err = parseDate("since", *since); err != nil {
 		return err
 	}
@@ -45,22 +48,112 @@ func runDigest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDigestConfig(cfg, !r.dryRun && r.out == "", a.getenv); err != nil {
-		return err
+	if r.dryRun {
+		return a.digestDryRun(ctx, cfg, r)
 	}
-	// Even --dry-run takes the writer's lock: it reads the ledger, which only writers open.
+	if !*baseline {
+		if err := checkDigestConfig(cfg, r.out == "", a.getenv); err != nil {
+			return err
+		}
+	}
 	st, err := a.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if *baseline {
+		return a.digestBaseline(ctx, st)
+	}
 	return a.digest(ctx, cfg, st, r)
+}
+
+// digestBaseline records every ban-related document in the index as sent.
+func (a *app) digestBaseline(ctx context.Context, st *store) error {
+	ix, release, err := st.UseIndex(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	err = ix.All(ctx, func(art article.Article) error {
+		if art.Ban.Related {
+			ids = append(ids, art.ID)
+		}
+		return nil
+	})
+	release()
+	if err != nil {
+		return fmt.Errorf("digest --baseline: read the index: %w", err)
+	}
+	n, err := st.State.Baseline(ids, time.Now())
+	if err != nil {
+		return fmt.Errorf("digest --baseline: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "recorded %s as sent (%d were already); the next digest holds only documents indexed from now on\n",
+		plural(n, "ban-related document", "ban-related documents"), len(ids)-n)
+	return nil
+}
+
+// digestDryRun prints the digest the next run would send, as readable text or (with --eml) the raw
+// message. It takes no lock and opens the state read-only, so it works beside a crawl.
+func (a *app) digestDryRun(ctx context.Context, cfg *config.Config, r digestRun) error {
+	dir, err := a.data()
+	if err != nil {
+		return err
+	}
+	st, err := state.OpenReadOnly(filepath.Join(dir, "state.db"), readerWait)
+	if errors.Is(err, os.ErrNotExist) {
+		// No state yet (an index built by reindex or copied in): nothing was ever sent. An empty
+		// store in a temporary folder stands in, so that the data folder is not written.
+		tmp, terr := os.MkdirTemp("", "bantrack-dry-run-")
+		if terr != nil {
+			return terr
+		}
+		defer os.RemoveAll(tmp)
+		st, err = state.Open(filepath.Join(tmp, "state.db"))
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ix, err := a.openIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	d := cfg.Digest
+	if d.From == "" {
+		d.From = "bantrack <bantrack@localhost>"
+	}
+	if len(d.To) == 0 {
+		d.To = []string{"analyst@localhost"} // the feeds file names no recipients yet
+		fmt.Fprintf(a.stderr, "bantrack: %s has no digest.to; showing the digest as it would go to %s\n", cfg.Path, d.To[0])
+	}
+	sel, err := selectForDigest(ctx, d, ix, st, r.since, false)
+	if err != nil {
+		return err
+	}
+	if len(sel.arts) == 0 && !d.SendEmpty {
+		fmt.Fprintln(a.stderr, "bantrack: nothing new since the last digest; no mail would be sent")
+		return nil
+	}
+	msg, err := digest.Compose(sel.arts, digestOptions(d, time.Now))
+	if err != nil {
+		return &configError{fmt.Errorf("%s: digest: %w", cfg.Path, err)}
+	}
+	if r.eml {
+		_, err := msg.WriteTo(a.stdout)
+		return err
+	}
+	fmt.Fprintf(a.stdout, "From: %s\nTo: %s\nSubject: %s\n\n%s", d.From, strings.Join(d.To, ", "), msg.Subject, msg.Text)
+	a.log.Info("digest dry run: nothing recorded", "items", len(msg.IDs))
+	return nil
 }
 
 // digestRun is one digest: what to select and where the message goes.
 type digestRun struct {
 	since      time.Time // zero: every unsent document
 	dryRun     bool      // print the message, record nothing
+	eml        bool      // with dryRun: the raw message
 	out        string    // write the .eml here instead of sending, and record it
 	now        func() time.Time
 	retryDelay time.Duration // zero: digest.DefaultRetryDelay
@@ -99,10 +192,19 @@ func checkDigestConfig(cfg *config.Config, sending bool, getenv func(string) str
 // The ledger records the items only once the message was delivered (to at least one recipient)
 // or written with --out; on any failure nothing is recorded.
 func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r digestRun) error {
-	arts, err := selectForDigest(ctx, cfg.Digest, st, r.since)
+	ix, release, err := st.UseIndex(ctx)
 	if err != nil {
 		return err
 	}
+	sel, err := selectForDigest(ctx, cfg.Digest, ix, st.State, r.since, true)
+	release()
+	if err != nil {
+		return err
+	}
+	if err := st.State.Drain(sel.drop); err != nil {
+		return fmt.Errorf("digest: outbox: %w", err)
+	}
+	arts := sel.arts
 	if len(arts) == 0 && !cfg.Digest.SendEmpty {
 		fmt.Fprintln(a.stderr, "bantrack: nothing new since the last digest; no mail sent")
 		return nil
@@ -118,12 +220,6 @@ func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r diges
 	rec := state.Digest{MessageID: msg.Msg.GetMessageID(), Items: len(msg.IDs), To: cfg.Digest.To}
 
 	switch {
-	case r.dryRun:
-		if _, err := msg.WriteTo(a.stdout); err != nil {
-			return err
-		}
-		a.log.Info("digest dry run: nothing recorded", "items", len(msg.IDs))
-		return nil
 	case r.out != "":
 		path, err := writeEML(r.out, msg)
 		if err != nil {
@@ -164,48 +260,76 @@ func digestOptions(d config.Digest, now func() time.Time) digest.Options {
 	return digest.Options{From: d.From, To: d.To, WatchVendors: d.WatchVendors, WatchAgencies: d.WatchAgencies, Now: now}
 }
 
-// selectForDigest returns the documents the next digest holds: ban-related (when only_ban_related)
-// with a score of at least min_score, published on or after since (when set), and not in the
-// ledger. The ledger is what makes "new" mean "not sent yet": a document indexed while a digest
-// was being sent, or indexed again after a reindex, is still sent exactly once.
-func selectForDigest(ctx context.Context, d config.Digest, st *store, since time.Time) ([]article.Article, error) {
-	ix, release, err := st.UseIndex(ctx)
+// selection is what the next digest holds, and what the outbox no longer needs.
+type selection struct {
+	arts []article.Article // due documents to send, oldest due first
+	drop []string          // ids in the outbox that are not to be sent (sent before, gone, below min_score)
+}
+
+// selectForDigest reads the outbox: the documents that became due (indexed as ban-related) and
+// are not in the ledger, kept only_ban_related and min_score, published on or after since (the
+// others stay due). A store upgraded from before the outbox has it filled once from the index
+// (fill), or, read-only, the index's unsent ban-related documents are added in memory.
+func selectForDigest(ctx context.Context, d config.Digest, ix *index.Index, st *state.Store, since time.Time, fill bool) (selection, error) {
+	var sel selection
+	ids, complete, err := st.Outbox()
 	if err != nil {
-		return nil, fmt.Errorf("digest: %w", err)
+		return sel, fmt.Errorf("digest: read the outbox: %w", err)
 	}
-	defer release()
-	req := index.Request{BanOnly: d.OnlyBanRelated, Since: since, Sort: index.SortDate, Limit: digestPage}
-	var arts []article.Article
-	for req.Offset = 0; req.Offset+req.Limit <= digestMaxCandidates; req.Offset += req.Limit {
-		res, err := ix.Search(ctx, req)
+	if !complete {
+		var ban []string
+		err := ix.All(ctx, func(art article.Article) error {
+			if art.Ban.Related || !d.OnlyBanRelated {
+				ban = append(ban, art.ID)
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("digest: select documents: %w", err)
+			return sel, fmt.Errorf("digest: fill the outbox: %w", err)
 		}
-		for _, h := range res.Hits {
-			sent, err := st.State.Sent(h.ID)
-			if err != nil {
-				return nil, fmt.Errorf("digest: read ledger: %w", err)
+		if fill {
+			if _, err := st.FillOutbox(ban, time.Now()); err != nil {
+				return sel, fmt.Errorf("digest: fill the outbox: %w", err)
 			}
-			if sent {
-				continue
+			if ids, _, err = st.Outbox(); err != nil {
+				return sel, fmt.Errorf("digest: read the outbox: %w", err)
 			}
-			a, err := ix.Get(h.ID)
-			if errors.Is(err, index.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("digest: read %s: %w", h.ID, err)
-			}
-			if d.OnlyBanRelated && a.Ban.Score < d.MinScore {
-				continue
-			}
-			arts = append(arts, a)
-		}
-		if len(res.Hits) < req.Limit || uint64(req.Offset+req.Limit) >= res.Total {
-			break
+		} else {
+			ids = append(ids, ban...)
 		}
 	}
-	return arts, nil
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		sent, err := st.Sent(id)
+		if err != nil {
+			return sel, fmt.Errorf("digest: read ledger: %w", err)
+		}
+		if sent {
+			sel.drop = append(sel.drop, id)
+			continue
+		}
+		a, err := ix.Get(id)
+		if errors.Is(err, index.ErrNotFound) {
+			sel.drop = append(sel.drop, id)
+			continue
+		}
+		if err != nil {
+			return sel, fmt.Errorf("digest: read %s: %w", id, err)
+		}
+		if d.OnlyBanRelated && (!a.Ban.Related || a.Ban.Score < d.MinScore) {
+			sel.drop = append(sel.drop, id)
+			continue
+		}
+		if !since.IsZero() && (a.Published.IsZero() || a.Published.Before(since)) {
+			continue // stays due
+		}
+		sel.arts = append(sel.arts, a)
+	}
+	return sel, nil
 }
 
 // writeEML writes the message to path with state.WriteFile: through a synced temporary file
@@ -235,10 +359,16 @@ func demoDigest(ctx context.Context, a *app, cfg *config.Config, st *store) erro
 	if len(d.To) == 0 {
 		d.To = []string{"analyst@example.org"}
 	}
-	arts, err := selectForDigest(ctx, d, st, time.Time{})
+	ix, release, err := st.UseIndex(ctx)
 	if err != nil {
 		return err
 	}
+	sel, err := selectForDigest(ctx, d, ix, st.State, time.Time{}, false)
+	release()
+	if err != nil {
+		return err
+	}
+	arts := sel.arts
 	fmt.Fprintln(a.stdout, "\n== bantrack digest --dry-run (the digest it would send)")
 	if len(arts) == 0 {
 		fmt.Fprintln(a.stdout, "nothing ban-related to send")

@@ -223,18 +223,39 @@ func TestDigestDryRunAndOut(t *testing.T) {
 	data, feeds := digestSetup(t, startMailbox(t, mb), "")
 	g := []string{"--config", feeds, "--data", data, "--log-level", "warn", "digest"}
 
-	// --dry-run needs no password, prints the message and records nothing.
+	// --dry-run needs no password, prints readable text and records nothing; --eml the raw message.
 	for range 2 {
 		out, errs, code := runCmd(t, nil, append(g, "--dry-run")...)
 		if code != 0 {
 			t.Fatalf("digest --dry-run exit %d: %s", code, errs)
 		}
+		for _, want := range []string{"From: bantrack <alerts@example.org>", "To: analyst@example.org, boss@example.org",
+			"Subject: bantrack: 2 new notices", "美光公司在华销售的产品未通过网络安全审查"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("--dry-run output lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "=E5") || strings.Contains(out, "MIME-Version") {
+			t.Errorf("--dry-run prints MIME, not readable text:\n%s", out)
+		}
+		out, errs, code = runCmd(t, nil, append(g, "--dry-run", "--eml")...)
+		if code != 0 {
+			t.Fatalf("digest --dry-run --eml exit %d: %s", code, errs)
+		}
 		for _, want := range []string{"MIME-Version: 1.0", "multipart/alternative", "Content-Type: text/plain; charset=UTF-8",
 			"Content-Type: text/html; charset=UTF-8", "Message-ID: <"} {
 			if !strings.Contains(out, want) {
-				t.Errorf("--dry-run output lacks %q", want)
+				t.Errorf("--dry-run --eml output lacks %q", want)
 			}
 		}
+	}
+	// --dry-run needs no SMTP section at all.
+	bare := filepath.Join(t.TempDir(), "bare.yaml")
+	if err := os.WriteFile(bare, []byte("sources:\n  - name: newswire\n    kind: feed\n    url: https://news.example.com/feed.xml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errs, code := runCmd(t, nil, "--config", bare, "--data", data, "digest", "--dry-run"); code != 0 || !strings.Contains(out, "Subject:") {
+		t.Errorf("--dry-run without a digest section: exit %d, stderr %q, stdout %.200q", code, errs, out)
 	}
 	// --out writes the .eml and records it.
 	eml := filepath.Join(t.TempDir(), "digest.eml")
@@ -370,5 +391,42 @@ func TestDigestUsage(t *testing.T) {
 				t.Errorf("exit = %d (%s); want %d", code, errs, exitUsage)
 			}
 		})
+	}
+}
+
+// TestDigestBaselineAndDryRunBesideCrawl: --baseline records the index's ban-related documents as
+// sent, so a later digest holds nothing old; --dry-run answers while a slow crawl holds the
+// data folder.
+func TestDigestBaselineAndDryRunBesideCrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a slow crawl")
+	}
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+	if out, errs, code := runChild(t, append(g, "crawl")...); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runChild(t, append(g, "digest", "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "Subject: bantrack: ") {
+		t.Fatalf("dry run before the baseline: exit %d, stdout %.300q, stderr %s", code, out, errs)
+	}
+	out, errs, code = runChild(t, append(g, "digest", "--baseline")...)
+	if code != 0 || !strings.Contains(out, "ban-related documents as sent") {
+		t.Fatalf("--baseline: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
+	slow := []string{"--config", slowFeeds(t, feeds, "1"), "--data", data, "--log-level", "warn"}
+	crawl := bantrackCmd(t, append(slow, "crawl", "--refresh")...)
+	if err := crawl.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer crawl.Process.Kill()
+	time.Sleep(1500 * time.Millisecond)
+	out, errs, code = runChild(t, append(g, "digest", "--dry-run")...)
+	if code != 0 || !strings.Contains(errs, "nothing new") || out != "" {
+		t.Errorf("dry run beside a crawl, after the baseline: exit %d, stdout %q, stderr %q; want exit 0 and nothing new", code, out, errs)
+	}
+	if err := crawl.Wait(); err != nil {
+		t.Fatalf("the crawl beside the dry run: %v", err)
 	}
 }

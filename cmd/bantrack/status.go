@@ -35,6 +35,7 @@ const statusFile = pipeline.StatusFile
 func runStatus(ctx context.Context, a *app, args []string) error {
 	fset := a.flagSet("status")
 	asJSON := fset.Bool("json", false, "print one JSON object")
+	check := fset.Bool("check", false, "for monitoring: exit 3 when any source is failing or has never succeeded, else 0")
 	rest, err := parseInterspersed(fset, args, false)
 	if err != nil {
 		return err
@@ -62,9 +63,15 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printStatus(a.stdout, rep)
 	}
-	printStatus(a.stdout, rep)
+	if *check {
+		return checkStatus(rep)
+	}
 	return nil
 }
 
@@ -247,4 +254,25 @@ func oneLine(s string, max int) string {
 		return string(r[:max-1]) + "…"
 	}
 	return s
+}
+
+// checkStatus is status --check's verdict: a partial error (exit 3) naming every configured source
+// that is failing or has never succeeded.
+func checkStatus(rep *statusReport) error {
+	var bad []error
+	for _, s := range rep.Sources {
+		if !s.Configured {
+			continue
+		}
+		switch {
+		case s.State == "failing":
+			bad = append(bad, fmt.Errorf("source %s is failing: %s", s.Name, s.LastError))
+		case s.LastSuccess.IsZero():
+			bad = append(bad, fmt.Errorf("source %s has never succeeded", s.Name))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &partialError{failed: len(bad), total: len(rep.Sources), err: errors.Join(bad...)}
 }

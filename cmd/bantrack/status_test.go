@@ -156,3 +156,23 @@ func TestNextRun(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusCheck: status --check exits 3 while a source has never succeeded or is failing, and 0
+// once every source is fine; plain status keeps exiting 0.
+func TestStatusCheck(t *testing.T) {
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	g := []string{"--config", feeds, "--data", data, "--log-level", "error"}
+	if _, errs, code := runCmd(t, nil, append(g, "status", "--check")...); code != 3 || !strings.Contains(errs, "never succeeded") {
+		t.Errorf("status --check before any crawl: exit %d, stderr %q; want 3 and never succeeded", code, errs)
+	}
+	if _, _, code := runCmd(t, nil, append(g, "status")...); code != 0 {
+		t.Errorf("plain status before any crawl: exit %d; want 0", code)
+	}
+	if out, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	if _, errs, code := runCmd(t, nil, append(g, "status", "--check")...); code != 0 {
+		t.Errorf("status --check after a good crawl: exit %d, stderr %q; want 0", code, errs)
+	}
+}

@@ -201,9 +201,15 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), arts) }()
 	if len(res.Seen) > 0 {
 		now := time.Now().UTC()
+		due := map[string]bool{}
+		for _, a := range arts {
+			if a.Ban.Related || !p.Config.Digest.OnlyBanRelated {
+				due[a.ID] = true // the digest's outbox: in the same transaction as the seen record
+			}
+		}
 		docs := make([]state.Doc, len(res.Seen))
 		for i, d := range res.Seen {
-			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status}
+			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status, Due: due[d.ID]}
 		}
 		if err := p.Store.State.MarkSeen(docs...); err != nil {
 			return fmt.Errorf("record seen documents: %w", err)

@@ -36,7 +36,7 @@ func OpenWriter(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{Dir: dir, lock: l, openWait: 10 * time.Minute}
-	if s.State, err = state.Open(filepath.Join(dir, "state.db")); err != nil {
+	if s.State, err = state.OpenShared(filepath.Join(dir, "state.db")); err != nil {
 		return nil, errors.Join(err, l.Release())
 	}
 	return s, nil
