@@ -35,6 +35,7 @@ const (
 	ActionEntityListing = "entity-listing"
 	ActionSanction      = "sanction"
 	ActionLifted        = "lifted"
+	ActionSummons       = "summons" // a regulator summons or interviews a company: 约谈
 )
 
 // Article is one document: a news story or a regulator's notice, with what was extracted from it.

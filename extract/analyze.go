@@ -99,6 +99,8 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 					futures = append(futures, m.start)
 				case cueReference:
 					f.refers = true
+				case cueList:
+					f.lists = true
 				case cueDate:
 					f.dated = true
 				}

@@ -24,12 +24,18 @@ func triggerTable() []trigger {
 			"prohibited", "prohibiting", "prohibition", "stop using", "stopped using", "stop buying",
 			"stop purchasing", "stop procuring", "cease using", "phase out", "phased out", "phasing out",
 			"bars", "bar", "blacklist", "blacklisted", "rip and replace", "rip-and-replace",
+			"excluded from procurement", "excluded from public procurement", "excluded from government procurement",
+			"removed from app stores", "removed from the app store", "removed from app store", "pulled from app stores",
+			"下架", "排除在采购", "不得参与采购",
 			"禁止", "禁用", "停止使用", "不得使用", "停止采购", "不得采购", "禁令", "禁售", "弃用", "全面替换",
 			"不得采用", "停止购买", "清退"}},
 		{article.ActionRestriction, true, []string{
 			"export controls", "export control", "export restrictions", "export curbs", "licence requirement",
 			"license requirement", "license requirements", "need a licence", "need a license", "require a licence",
-			"require a license", "requires a license", "requires a licence", "出口管制", "限制使用", "限制采购", "限制出口"}},
+			"require a license", "requires a license", "requires a licence", "出口管制", "限制使用", "限制采购", "限制出口",
+			"revoked the licence", "revoked the license", "revoked its licence", "revoked its license", "revoke the licence",
+			"revoke the license", "licence revoked", "license revoked", "revoked the licences", "revoked the licenses",
+			"revoking the licence", "revoking the license", "吊销", "撤销许可", "停止新用户注册", "暂停新用户注册"}},
 		{article.ActionRestriction, false, []string{
 			"restrict", "restricts", "restricted", "restricting", "restriction", "restrictions", "curb",
 			"curbs", "curbed", "curbing", "限制", "管控措施", "管制措施"}},
@@ -46,11 +52,13 @@ func triggerTable() []trigger {
 			"investigation into", "probe into", "investigating", "展开调查", "开展调查", "进行调查", "调查"}},
 		{article.ActionEntityListing, true, []string{
 			"entity list", "unreliable entity list", "military end-user list", "military end user list",
-			"covered list", "sdn list", "specially designated nationals", "1260h list", "chinese military companies",
+			"covered list", "sdn list", "uflpa entity list", "export control list", "added to the list", "added to a list", "specially designated nationals", "1260h list", "chinese military companies",
 			"实体清单", "不可靠实体清单", "出口管制管控名单", "管控名单", "关注名单"}},
 		{article.ActionSanction, true, []string{
 			"sanction", "sanctions", "sanctioned", "sanctioning", "countermeasure", "countermeasures",
 			"制裁", "反制措施", "反制"}},
+		{article.ActionSummons, true, []string{
+			"summoned", "summons", "summon", "called in executives", "约谈", "被约谈"}},
 		{article.ActionLifted, true, []string{
 			"lifted the ban", "lift the ban", "lifting the ban", "lifted its ban", "lifted a ban", "lifts the ban",
 			"lifted restrictions", "lift restrictions", "lifted sanctions", "lift sanctions", "eased restrictions",
@@ -68,6 +76,7 @@ const (
 	cueNegation         // denied, not, 否认
 	cueFuture           // tense: will, plans, 将 (for dates without a year)
 	cueReference        // refers back to a measure: "the notice", "the list", 名单
+	cueList             // introduces the firms a measure covers: "include", "among the firms", 包括, 涉及
 	cueDate             // words that dates are written with: month names, "last", 月; date rules run only where these or digits are
 )
 
@@ -98,6 +107,10 @@ func cueTable() []cue {
 			"the notice", "the list", "the order", "the directive", "the instruction", "the measure", "the measures",
 			"the ban", "the decision", "the guidance", "the rule", "affected vendors", "affected companies",
 			"affected firms", "named in", "on the list", "targeted", "该通知", "通知", "名单", "清单", "该公告", "涉及"}},
+		{cueList, []string{
+			"include", "includes", "including", "included", "among the firms", "among the companies", "among them",
+			"among those", "names", "named", "listed", "covers", "covered", "affected", "such as", "are:",
+			"包括", "涉及", "名单如下", "分别是", "被约谈"}},
 		{cueDate, []string{
 			"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
 			"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -128,6 +141,7 @@ type sentenceFacts struct {
 	future   bool
 	dated    bool // holds a digit or a date word
 	refers   bool
+	lists    bool // introduces a list of firms
 	vendors  []vendorMention
 	score    float64
 }
@@ -208,7 +222,12 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 	actions := map[string]bool{}
 	for i, f := range facts {
 		evidence := slices.Contains(ev, i)
-		if !evidence && !(f.refers && !f.negation) {
+		// The measure in one sentence, the firms in the next two: "Companies whose products are
+		// covered include A, B and C", "被约谈的企业包括A和B".
+		// In a document about a measure, a sentence that lists two or more vendors after a list word
+		// ("Four groups are covered: ... Huawei ... ZTE") names its targets wherever it stands.
+		follows := f.lists && !f.negation && (slices.Contains(ev, i-1) || slices.Contains(ev, i-2) || slices.Contains(ev, i-3) || len(f.vendors) >= 2)
+		if !evidence && !follows && !(f.refers && !f.negation) {
 			continue
 		}
 		for _, a := range f.actions {
@@ -226,7 +245,7 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 		}
 	}
 	for _, a := range []string{article.ActionBan, article.ActionRestriction, article.ActionReview,
-		article.ActionInvestigation, article.ActionEntityListing, article.ActionSanction, article.ActionLifted} {
+		article.ActionInvestigation, article.ActionEntityListing, article.ActionSanction, article.ActionSummons, article.ActionLifted} {
 		if actions[a] {
 			b.Actions = append(b.Actions, a)
 		}
@@ -238,7 +257,7 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 	slices.SortStableFunc(byScore, func(a, c int) int { return cmp.Compare(facts[c].score, facts[a].score) })
 	var top []int
 	for _, a := range []string{article.ActionBan, article.ActionEntityListing, article.ActionSanction,
-		article.ActionRestriction, article.ActionLifted, article.ActionInvestigation, article.ActionReview} {
+		article.ActionRestriction, article.ActionSummons, article.ActionLifted, article.ActionInvestigation, article.ActionReview} {
 		for _, i := range byScore {
 			if len(top) < maxEvidence && slices.Contains(facts[i].actions, a) && !slices.Contains(top, i) {
 				top = append(top, i)
@@ -262,13 +281,14 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 // VMware", "owned by Broadcom", "博通旗下".
 func isOwnerMention(nt normText, m mention) bool {
 	after := nt.s[m.end:]
-	for _, s := range []string{"-owned", " owned", "-backed", "-controlled", "'s subsidiary", "'s unit", "'s parent", " subsidiary", "旗下", "子公司", "控股的"} {
+	for _, s := range []string{"-owned", " owned", "-backed", "-controlled", "'s subsidiary", "'s unit", "'s parent", " subsidiary", "旗下", "子公司", "控股的", " deal", " acquisition", " merger", "收购案"} {
 		if strings.HasPrefix(after, s) {
 			return true
 		}
 	}
 	before := nt.s[:m.start]
-	for _, s := range []string{"owned by ", "a unit of ", "subsidiary of ", "parent company ", "parent ", "acquired by ", "part of "} {
+	for _, s := range []string{"owned by ", "a unit of ", "subsidiary of ", "parent company ", "parent ", "acquired by ", "part of ",
+		"acquisition of ", "acquire ", "acquiring ", "purchase of ", "收购"} {
 		if strings.HasSuffix(before, s) {
 			return true
 		}
@@ -287,8 +307,21 @@ func isBeneficiary(nt normText, sent span, m mention) bool {
 	for _, s := range []string{"in favour of", "in favor of", "alternatives such as", "alternatives from", "alternatives like",
 		"domestic rivals", "domestic vendors", "domestic suppliers", "domestic firms", "domestic alternatives",
 		"local rivals", "local vendors", "local suppliers", "replaced with", "replace them with", "switch to", "switched to",
-		"suppliers such as", "suppliers including", "parts from", "chips from", "国产", "替代", "本土厂商", "转而"} {
+		"suppliers such as", "suppliers including", "parts from", "chips from", "'s own ", "its own ", "homegrown", "home-grown",
+		"domestic champions", "would benefit", "stand to gain", "国产", "替代", "本土厂商", "转而"} {
 		if strings.Contains(before, s) {
+			return true
+		}
+	}
+	// "... include A and B, which could gain business": what follows says they gain.
+	hi := min(len(nt.s), m.end+120)
+	if i, ok := slices.BinarySearch(nt.off, int32(sent.end)); ok || i < len(nt.off) {
+		hi = min(hi, i)
+	}
+	after := nt.s[m.end:max(m.end, hi)]
+	for _, s := range []string{"could gain", "would gain", "stand to gain", "stands to gain", "could benefit", "would benefit",
+		"stand to benefit", "受益", "获益"} {
+		if strings.Contains(after, s) {
 			return true
 		}
 	}

@@ -1,0 +1,65 @@
+package extract
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestBanTargetsAndActions covers the failure classes of issue 14 on text written for it: targets
+// named in a sentence after the measure, lists joined by "and", 、 and 和, and the words officials use.
+func TestBanTargetsAndActions(t *testing.T) {
+	pub := time.Date(2025, 7, 9, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		text    string
+		related bool
+		actions []string
+		targets []string
+	}{
+		{"targets in the next sentence",
+			"The Interior Ministry barred federal agencies from buying network gear from two foreign suppliers. Companies whose products are covered include Huawei and ZTE.",
+			true, []string{"ban"}, []string{"Huawei", "ZTE"}},
+		{"among the firms affected",
+			"Regulators added a group of drone and chip makers to the export control list on Tuesday. Among the firms affected are DJI and SMIC, the notice showed.",
+			true, []string{"entity-listing"}, []string{"DJI", "SMIC"}},
+		{"chinese list with 、 and 和",
+			"商务部决定将部分美国企业列入出口管制管控名单。涉及的企业包括洛克希德·马丁、通用动力和雷神导弹与防务公司。",
+			true, []string{"entity-listing"}, []string{"Lockheed Martin", "General Dynamics", "Raytheon Missiles & Defense"}},
+		{"summons with a named firm",
+			"监管部门约谈了华为公司负责人，要求整改相关产品。",
+			true, []string{"summons"}, []string{"Huawei"}},
+		{"summoned in english",
+			"The data regulator summoned TikTok executives over the app's handling of user data.",
+			true, []string{"summons"}, []string{"TikTok"}},
+		{"summons of nobody named is no ban",
+			"市网信办对某平台采取了约谈、警告等措施。",
+			false, nil, nil},
+		{"licence revoked",
+			"The communications authority revoked the licence of China Telecom's local unit, citing national security.",
+			true, []string{"restriction"}, []string{"China Telecom"}},
+		{"apps removed from stores",
+			"监管部门责令将抖音从应用商店下架，并停止新用户注册。",
+			true, []string{"ban", "restriction"}, []string{"Douyin"}},
+		{"domestic beneficiaries are no targets",
+			"The government told state banks to stop using Cisco routers. Local suppliers include Huawei and H3C, which could gain business from the switch.",
+			true, []string{"ban"}, []string{"Cisco Systems"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := Analyze("", tc.text, pub).Ban
+			if b.Related != tc.related {
+				t.Errorf("Analyze(%q).Ban.Related = %v (score %.2f); want %v", tc.text, b.Related, b.Score, tc.related)
+			}
+			if !tc.related {
+				return
+			}
+			if !slices.Equal(b.Actions, tc.actions) {
+				t.Errorf("Analyze(%q).Ban.Actions = %q; want %q", tc.text, b.Actions, tc.actions)
+			}
+			if !slices.Equal(b.Targets, tc.targets) {
+				t.Errorf("Analyze(%q).Ban.Targets = %q; want %q", tc.text, b.Targets, tc.targets)
+			}
+		})
+	}
+}
