@@ -68,6 +68,10 @@ type Entities struct {
 	DocNumbers []string      `json:"doc_numbers"`
 	// Candidates are organisation names found by pattern that the gazetteer does not know.
 	Candidates []string `json:"candidates,omitempty"`
+	// Unknown are the names in Vendors and Agencies that the gazetteer does not know: organisations
+	// named with strong evidence (a legal suffix, 公司/集团, a list beside known vendors, a
+	// government body's form such as "Ministry of ..."), kept under their name as written.
+	Unknown []string `json:"unknown,omitempty"`
 }
 
 // DateMention is a date written in the text, resolved to ISO form.

@@ -107,6 +107,31 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 			}
 		}
 	}
+	// Organisations the gazetteer lacks: every candidate is listed; those named with strong
+	// evidence become vendors or agencies under their name as written, listed in Unknown too, and
+	// count in their sentence's ban score (a vendor named by a measure is a target).
+	for _, c := range g.cands.find(g, src, sents) {
+		e.Candidates = append(e.Candidates, c.name)
+		if !c.strong {
+			continue
+		}
+		e.Unknown = append(e.Unknown, c.name)
+		var f *sentenceFacts
+		if c.sent >= 0 && c.sent < len(facts) {
+			f = &facts[c.sent]
+		}
+		if c.kind == KindAgency {
+			add(&e.Agencies, c.name)
+			if f != nil {
+				f.agency = true
+			}
+			continue
+		}
+		add(&e.Vendors, c.name)
+		if f != nil {
+			f.unknown = append(f.unknown, c.name)
+		}
+	}
 	e.Ban = banFrom(facts, nt, src)
 	// A date is in the future when a future cue stands before it in its sentence ("will visit in
 	// April"), not when one follows it ("said on Sunday it would appeal", "restricted in April and
@@ -124,6 +149,5 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		return false
 	})
 	e.DocNumbers = g.docs.find(nt, src)
-	e.Candidates = g.cands.find(g, src, sents)
 	return e
 }

@@ -143,6 +143,7 @@ type sentenceFacts struct {
 	refers   bool
 	lists    bool // introduces a list of firms
 	vendors  []vendorMention
+	unknown  []string // vendors the gazetteer lacks, named with strong evidence
 	score    float64
 }
 
@@ -172,7 +173,7 @@ func (f *sentenceFacts) computeScore() {
 		}
 	}
 	switch {
-	case len(f.vendors) > 0:
+	case len(f.vendors) > 0 || len(f.unknown) > 0:
 		s += 0.25
 	case f.object:
 		s += 0.15
@@ -241,6 +242,11 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 			}
 			if !slices.Contains(b.Targets, v.name) {
 				b.Targets = append(b.Targets, v.name)
+			}
+		}
+		for _, name := range f.unknown {
+			if !slices.Contains(b.Targets, name) {
+				b.Targets = append(b.Targets, name)
 			}
 		}
 	}

@@ -63,3 +63,40 @@ func TestBanTargetsAndActions(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownOrganisations: companies and bodies the gazetteer lacks, named with strong evidence,
+// are kept under their name as written, listed in Unknown, and are targets when a measure names them.
+func TestUnknownOrganisations(t *testing.T) {
+	pub := time.Date(2025, 7, 9, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name                      string
+		text                      string
+		vendors, agencies, unkown []string
+		targets                   []string
+	}{
+		{"legal suffix and a ministry",
+			"The Ministry of Transport and Logistics barred port operators from buying cranes from Qiao Heavy Machinery Co., Ltd. on national security grounds.",
+			[]string{"Qiao Heavy Machinery Co., Ltd."}, []string{"Ministry of Transport and Logistics"},
+			[]string{"Qiao Heavy Machinery Co., Ltd.", "Ministry of Transport and Logistics"}, []string{"Qiao Heavy Machinery Co., Ltd."}},
+		{"list beside a known vendor",
+			"Regulators banned surveillance cameras from several suppliers. The firms affected include Hikvision, Brightlens and Orvane.",
+			[]string{"Hikvision", "Brightlens", "Orvane"}, nil, []string{"Brightlens", "Orvane"}, []string{"Hikvision", "Brightlens", "Orvane"}},
+		{"chinese company",
+			"商务部决定将深圳星河无人机科技有限公司列入出口管制管控名单。",
+			[]string{"深圳星河无人机科技有限公司"}, []string{"Ministry of Commerce of China"}, []string{"深圳星河无人机科技有限公司"}, []string{"深圳星河无人机科技有限公司"}},
+		{"a capitalised word alone is no company",
+			"Officials from Brightlens attended. The Commission said the review continues.",
+			nil, nil, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := Analyze("", tc.text, pub)
+			if !slices.Equal(e.Vendors, tc.vendors) || !slices.Equal(e.Agencies, tc.agencies) || !slices.Equal(e.Unknown, tc.unkown) {
+				t.Errorf("Analyze(%q): vendors %q agencies %q unknown %q; want %q %q %q", tc.text, e.Vendors, e.Agencies, e.Unknown, tc.vendors, tc.agencies, tc.unkown)
+			}
+			if !slices.Equal(e.Ban.Targets, tc.targets) {
+				t.Errorf("Analyze(%q).Ban.Targets = %q; want %q", tc.text, e.Ban.Targets, tc.targets)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,18 @@ func runShow(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
+// markUnknown appends " (unknown)" to the names the gazetteer does not know.
+func markUnknown(names, unknown []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if slices.Contains(unknown, n) {
+			out[i] += " (unknown)"
+		}
+	}
+	return out
+}
+
 func writeArticle(w io.Writer, art article.Article) {
 	fmt.Fprintf(w, "%s\n", art.Title)
 	fmt.Fprintf(w, "id:        %s\n", art.ID)
@@ -67,14 +80,17 @@ func writeArticle(w io.Writer, art article.Article) {
 		fmt.Fprintf(w, "fetched:   %s\n", art.Fetched.Format(time.RFC3339))
 	}
 	fmt.Fprintf(w, "status:    %s\n", art.Status)
-	fmt.Fprintf(w, "vendors:   %s\n", strings.Join(art.Vendors, ", "))
-	fmt.Fprintf(w, "agencies:  %s\n", strings.Join(art.Agencies, ", "))
+	fmt.Fprintf(w, "vendors:   %s\n", strings.Join(markUnknown(art.Vendors, art.Unknown), ", "))
+	fmt.Fprintf(w, "agencies:  %s\n", strings.Join(markUnknown(art.Agencies, art.Unknown), ", "))
 	fmt.Fprintf(w, "countries: %s\n", strings.Join(art.Countries, ", "))
 	if len(art.DocNumbers) > 0 {
 		fmt.Fprintf(w, "doc no.:   %s\n", strings.Join(art.DocNumbers, ", "))
 	}
 	if len(art.Candidates) > 0 {
 		fmt.Fprintf(w, "unknown organisations (add to the gazetteer?): %s\n", strings.Join(art.Candidates, ", "))
+	}
+	if len(art.Unknown) > 0 {
+		fmt.Fprintln(w, "           (unknown): not in the gazetteer, kept as written; bantrack names NAME says more")
 	}
 	if len(art.Dates) > 0 {
 		fmt.Fprintln(w, "dates:")
