@@ -178,7 +178,7 @@ func TestRefetchRules(t *testing.T) {
 	c := testCrawler(t, store)
 	crawl := func() Result {
 		t.Helper()
-		store.SetValidators(s.URL+"/list.htm", "", "") // not conditional: look at the items
+		store.SetValidators(rulesKey(src)+" "+s.URL+"/list.htm", "", "") // not conditional: look at the items
 		res, err := c.Crawl(context.Background(), src)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,10 @@ import (
 
 // ErrLayoutChanged is returned by Crawl when a listing that found items before finds none now.
 var ErrLayoutChanged = errors.New("selectors found nothing: the layout may have changed")
+
+// ErrNothingListed is a source whose listing gave no item on its first reading under its current
+// rules: it has never worked, or its selectors were just changed to ones that find nothing.
+var ErrNothingListed = errors.New("selectors found nothing: the listing gave no item (check list.item and the other selectors with bantrack feeds check)")
 
 // Options configure a Crawler. The zero value works: no store, real time, polite fetching.
 type Options struct {
@@ -134,6 +139,7 @@ func (c *Crawler) now() time.Time {
 // and a request count.
 type session struct {
 	src      config.Source
+	rules    string // the source's name and a digest of its listing rules: validators are kept under it
 	home     *url.URL
 	loc      *time.Location
 	client   *http.Client
@@ -166,7 +172,7 @@ func (c *Crawler) newSession(src config.Source) (*session, error) {
 		c.jars[src.Name] = jar
 	}
 	c.mu.Unlock()
-	s := &session{src: src, home: home, loc: src.Timezone}
+	s := &session{src: src, home: home, loc: src.Timezone, rules: rulesKey(src)}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -188,6 +194,25 @@ func (c *Crawler) newSession(src config.Source) (*session, error) {
 	s.client = &cl
 	return s, nil
 }
+
+// rulesKey names a source's listing as the crawler reads it: its name and a digest of what decides
+// which items it lists (kind, URL, selectors, filter, headers). Listing validators are kept under
+// it, so that a repaired selector, or another source reading the same URL, reads the listing
+// afresh instead of getting a 304 for what the old rules saw.
+func rulesKey(src config.Source) string {
+	raw, _ := json.Marshal(struct {
+		Kind, URL string
+		List      config.List
+		Filter    []string
+		Headers   map[string]string
+		Articles  bool
+	}{src.Kind, src.URL, src.List, src.Filter, src.Headers, src.FetchArticles})
+	sum := sha256.Sum256(raw)
+	return src.Name + "#" + hex.EncodeToString(sum[:6])
+}
+
+// validatorKey is where the validators of a listing URL read under this session's rules are kept.
+func (s *session) validatorKey(u string) string { return s.rules + " " + u }
 
 // Item is one entry of a listing: a feed item, a sitemap URL or a listing page's item.
 type Item struct {
@@ -305,7 +330,16 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) 
 	if err != nil {
 		return res, err
 	}
-	l, err := c.list(ctx, s, !c.opts.Refresh) // a refresh reads the listing even when unchanged
+	var prev listingRecord
+	if st := c.opts.Store; st != nil {
+		if _, err := st.Get("listing/"+src.Name, &prev); err != nil {
+			c.log.Warn("read listing record", "source", src.Name, "error", err)
+		}
+	}
+	// A refresh reads the listing even when unchanged; so does a source whose last reading (under
+	// these rules) listed nothing: a 304 would keep it empty.
+	conditional := !c.opts.Refresh && prev.Count > 0 && prev.Rules == s.rules
+	l, err := c.list(ctx, s, conditional)
 	res.Requests = int(s.requests.Load())
 	if err != nil {
 		return res, fmt.Errorf("crawl %s: %w", src.Name, err)
@@ -330,17 +364,21 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) 
 		return res, nil
 	}
 	res.Listed = len(l.items)
-	var prev listingRecord
-	if st := c.opts.Store; st != nil {
-		if _, err := st.Get("listing/"+src.Name, &prev); err != nil {
-			c.log.Warn("read listing record", "source", src.Name, "error", err)
-		}
-	}
-	if len(l.items) == 0 && prev.Count > 0 {
+	switch {
+	case len(l.items) == 0 && prev.Count > 0 && prev.Rules == s.rules:
 		return res, fmt.Errorf("crawl %s: %w (%d items on %s)", src.Name, ErrLayoutChanged, prev.Count, prev.At.Format(time.DateOnly))
+	case len(l.items) == 0:
+		// Never listed anything, or the rules just changed: the selectors are wrong, or the
+		// listing is empty; either way the source does not work yet.
+		if st := c.opts.Store; st != nil {
+			if err := st.Put("listing/"+src.Name, listingRecord{Count: 0, At: start, Rules: s.rules}); err != nil {
+				c.log.Warn("record listing", "source", src.Name, "error", err)
+			}
+		}
+		return res, fmt.Errorf("crawl %s: %w", src.Name, ErrNothingListed)
 	}
 	if st := c.opts.Store; st != nil {
-		if err := st.Put("listing/"+src.Name, listingRecord{Count: len(l.items), At: start}); err != nil {
+		if err := st.Put("listing/"+src.Name, listingRecord{Count: len(l.items), At: start, Rules: s.rules}); err != nil {
 			c.log.Warn("record listing", "source", src.Name, "error", err)
 		}
 	}

@@ -158,7 +158,7 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		req.Header.Set(k, v)
 	}
 	if conditional && c.opts.Store != nil {
-		etag, lm, err := c.opts.Store.Validators(u.String())
+		etag, lm, err := c.opts.Store.Validators(s.validatorKey(u.String()))
 		if err != nil {
 			return nil, fmt.Errorf("read validators: %w", err)
 		}

@@ -63,10 +63,10 @@ func (c *Crawler) fetchListing(ctx context.Context, s *session, u string, condit
 		l.notModified = true
 		return resp, nil
 	}
-	if conditional {
+	if c.opts.Store != nil { // noted on every reading, so that the next one can be conditional
 		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		if etag != "" || lm != "" {
-			l.validators = append(l.validators, validatorMark{u, etag, lm})
+			l.validators = append(l.validators, validatorMark{s.validatorKey(u), etag, lm})
 		}
 	}
 	return resp, nil

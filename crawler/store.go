@@ -67,6 +67,7 @@ type ownerRecord struct {
 type listingRecord struct {
 	Count int       `json:"count"` // items the last listing that was read found
 	At    time.Time `json:"at"`
+	Rules string    `json:"rules,omitempty"` // the rules it was read under (session.rules)
 }
 
 // MemStore is an in-memory Store, for tests and benchmarks. The zero value is ready to use.

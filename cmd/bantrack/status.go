@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -91,6 +92,26 @@ func readStatus(ctx context.Context, cfg *config.Config, dir string, now time.Ti
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !rep.FromFile && holder != nil && holder.Alive {
+		// The live figures, read while a daemon holds the folder (it opens state.db only per
+		// transaction): its next runs are known from the snapshot it keeps.
+		if snap, serr := pipeline.ReadSnapshot(dir); serr == nil && snap != nil && snap.Daemon != nil && snap.Daemon.PID == holder.PID {
+			rep.Daemon = snap.Daemon
+			rep.NextDigest = snap.NextDigest
+			next := map[string]time.Time{}
+			for _, s := range snap.Sources {
+				next[s.Name] = s.NextRun
+			}
+			for i := range rep.Sources {
+				rep.Sources[i].NextRun = next[rep.Sources[i].Name]
+			}
+			for _, s := range snap.Sources {
+				if !slices.ContainsFunc(rep.Sources, func(x sourceStatus) bool { return x.Name == s.Name }) {
+					rep.Sources = append(rep.Sources, sourceStatus{Name: s.Name, NextRun: s.NextRun})
+				}
+			}
+		}
 	}
 	rep.Holder = holder
 	if rep.Daemon != nil && (holder == nil || !holder.Alive || holder.PID != rep.Daemon.PID) {
