@@ -105,9 +105,29 @@ func hostAllowed(u, home *url.URL, allow []string) bool {
 		if a == "" {
 			continue
 		}
-		if a == strings.ToLower(u.Host) || a == h || strings.HasSuffix(h, "."+a) {
+		if a == strings.ToLower(u.Host) {
+			return true // host:port as written
+		}
+		if strings.Contains(strings.TrimPrefix(a, "["), ":") && !strings.HasSuffix(a, "]") {
+			continue // an entry with a port allows that port only
+		}
+		// An entry without a port allows the host and its subdomains on the scheme's default port.
+		if (a == h || strings.HasSuffix(h, "."+a)) && defaultPort(u) {
 			return true
 		}
+	}
+	return false
+}
+
+// defaultPort reports whether u names no port, or its scheme's default one.
+func defaultPort(u *url.URL) bool {
+	switch u.Port() {
+	case "":
+		return true
+	case "80":
+		return u.Scheme == "http"
+	case "443":
+		return u.Scheme == "https"
 	}
 	return false
 }

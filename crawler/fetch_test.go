@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -180,6 +181,40 @@ func TestRedirects(t *testing.T) {
 			t.Errorf("fetch /away with the host allowed = %v", err)
 		}
 	})
+	t.Run("allow_hosts without the port allows no other port", func(t *testing.T) {
+		src := src
+		u, _ := url.Parse(other.URL)
+		src.AllowHosts = []string{u.Hostname()} // 127.0.0.1, but the other server is on its own port
+		before := other.hits("/landing")
+		if _, err := fetchOnce(t, c, src, s.URL+"/away"); !errors.Is(err, ErrHostNotAllowed) {
+			t.Errorf("fetch /away with only the host name allowed = %v; want ErrHostNotAllowed (the port differs)", err)
+		}
+		if other.hits("/landing") != before {
+			t.Errorf("the port not allowed was contacted")
+		}
+	})
+}
+
+// TestRobotsRedirectFollowsHostPolicy: a robots.txt that redirects to a host the source does not
+// allow is not followed there.
+func TestRobotsRedirectFollowsHostPolicy(t *testing.T) {
+	s := newSite(t)
+	other := newSite(t)
+	other.handle("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n")
+	s.handleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/robots.txt", http.StatusFound)
+	})
+	s.handle("/list.htm", "text/html", `<ul><li><a href="/a.htm">Ban story</a></li></ul>`)
+	s.handle("/a.htm", "text/html", articlePage("Ban story", "", loremEN...))
+	src := testSource("x", config.KindHTML, s.URL+"/list.htm")
+	src.List = config.List{Item: "li"}
+	c := testCrawler(t, nil)
+	if _, err := c.Crawl(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if n := other.hits("/robots.txt"); n != 0 {
+		t.Errorf("robots.txt redirect followed to a host not allowed (%d requests there)", n)
+	}
 }
 
 func TestRobots(t *testing.T) {

@@ -91,7 +91,8 @@ func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) (*
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	s.requests.Add(1)
-	resp, err := c.client.Do(req)
+	// The session's client: its redirects follow the source's host policy like every other request.
+	resp, err := s.client.Do(req)
 	if err != nil {
 		c.log.Debug("robots.txt unavailable", "source", s.src.Name, "url", origin+"/robots.txt", "error", err)
 		return nil, robotsFailedTTL
