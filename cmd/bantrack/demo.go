@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/bantrack/bantrack"
 	"github.com/bantrack/bantrack/config"
@@ -53,6 +54,11 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	}
 
 	dir := a.dataDir
+	if dir != "" {
+		if err := checkDemoFolder(dir); err != nil {
+			return err
+		}
+	}
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "bantrack-demo-"); err != nil {
 			return err
@@ -101,4 +107,27 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "\ndata kept in %s: try bantrack --data %s search micron\n", dir, dir)
 	}
 	return crawlErr
+}
+
+// demoMarker marks a data folder the demo filled, so that a second demo may reuse it.
+const demoMarker = "DEMO-DATA"
+
+// checkDemoFolder refuses a data folder that holds anything but an earlier demo's data: the demo
+// writes fictional fixture documents, which must never mix with real ones. It marks the folder.
+func checkDemoFolder(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
+			return usageErrorf("demo --data %s: the folder holds other data, and the demo writes fictional documents; "+
+				"give an empty or new folder, or leave out --data to use a temporary one", dir)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, demoMarker), []byte("bantrack demo: fictional fixture documents\n"), 0o644)
 }

@@ -472,3 +472,26 @@ func TestExtractCommand(t *testing.T) {
 		t.Errorf("record 4 (URL) = url %v ban %v; want the seed-like story, ban-related", recs[3]["url"], recs[3]["ban"])
 	}
 }
+
+// TestDemoRefusesRealData: demo --data on a folder holding a real crawl's data is refused (exit
+// 2) and leaves it as it was; an empty folder is filled and may be used again.
+func TestDemoRefusesRealData(t *testing.T) {
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	if out, errs, code := runCmd(t, nil, "--config", feeds, "--data", data, "--log-level", "error", "crawl"); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	before := listTree(data)
+	if _, errs, code := runCmd(t, nil, "--data", data, "demo"); code != 2 || !strings.Contains(errs, "holds other data") {
+		t.Errorf("demo --data on real data: exit %d, stderr %q; want 2 and a refusal", code, errs)
+	}
+	if after := listTree(data); !slices.Equal(before, after) {
+		t.Errorf("the refused demo changed the folder:\nbefore %v\nafter  %v", before, after)
+	}
+	fresh := filepath.Join(t.TempDir(), "demo")
+	for range 2 {
+		if _, errs, code := runCmd(t, nil, "--data", fresh, "demo"); code != 0 {
+			t.Fatalf("demo --data on a new folder: exit %d: %s", code, errs)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func runReindex(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("reindex: %w (the old index is unchanged)", err)
 	}
-	fmt.Fprintf(a.stdout, "reindexed %d documents (mapping version %d → %d) in %.1fs\n",
-		st.Docs, st.OldVersion, index.MappingVersion, time.Since(start).Seconds())
+	fmt.Fprintf(a.stdout, "reindexed %s (mapping version %d → %d) in %.1fs\n",
+		plural(st.Docs, "document", "documents"), st.OldVersion, index.MappingVersion, time.Since(start).Seconds())
 	return nil
 }

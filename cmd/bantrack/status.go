@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -215,8 +216,8 @@ func printStatus(w io.Writer, rep *statusReport) {
 	case rep.Holder != nil && rep.Holder.Alive:
 		fmt.Fprintf(w, "running       a bantrack holds the data folder (pid %d)\n", rep.Holder.PID)
 	}
-	fmt.Fprintf(w, "index         %d documents, %s on disk (%s)\n", rep.Index.Documents, fmtBytes(rep.Index.Bytes), rep.Index.Path)
-	fmt.Fprintf(w, "seen          %d documents recorded in the crawl state\n", rep.Seen)
+	fmt.Fprintf(w, "index         %s, %s on disk (%s)\n", plural(int(rep.Index.Documents), "document", "documents"), fmtBytes(rep.Index.Bytes), rep.Index.Path)
+	fmt.Fprintf(w, "seen          %s recorded in the crawl state\n", plural(rep.Seen, "document", "documents"))
 	if d := rep.LastDigest; d != nil {
 		to := strings.Join(d.To, ", ")
 		if d.File != "" {
@@ -239,7 +240,7 @@ func printStatus(w io.Writer, rep *statusReport) {
 		}
 		errText := "-"
 		if s.LastError != "" {
-			errText = fmtTime(s.LastErrorAt) + ": " + oneLine(s.LastError, 100)
+			errText = fmtTime(s.LastErrorAt) + ": " + oneLine(causeFirst(s.LastError), 100)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", name, s.State, fmtTime(s.LastSuccess),
 			s.ItemsLast, s.NewLast, s.Documents, fmtTime(s.NextRun), errText)
@@ -296,4 +297,22 @@ func checkStatus(rep *statusReport) error {
 		return nil
 	}
 	return &partialError{failed: len(bad), total: len(rep.Sources), err: errors.Join(bad...)}
+}
+
+// urlInError finds the URLs an error message names.
+var urlInError = regexp.MustCompile(`https?://[^\s:;,]+(?::\d+)?[^\s:;,]*`)
+
+// causeFirst rewrites "crawl cac: fetch https://...: status 404" as "status 404 (https://...)",
+// so that a column cut to its width still shows what went wrong.
+func causeFirst(msg string) string {
+	loc := urlInError.FindStringIndex(msg)
+	if loc == nil {
+		return msg
+	}
+	u := msg[loc[0]:loc[1]]
+	rest := strings.TrimLeft(msg[loc[1]:], ": ")
+	if rest == "" {
+		return msg
+	}
+	return rest + " (" + u + ")"
 }

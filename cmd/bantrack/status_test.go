@@ -176,3 +176,15 @@ func TestStatusCheck(t *testing.T) {
 		t.Errorf("status --check after a good crawl: exit %d, stderr %q; want 0", code, errs)
 	}
 }
+
+func TestCauseFirst(t *testing.T) {
+	for in, want := range map[string]string{
+		"crawl cac-wxfb: fetch https://www.cac.gov.cn/wxzw/index.htm: status 404 Not Found": "status 404 Not Found (https://www.cac.gov.cn/wxzw/index.htm)",
+		"crawl x: fetch http://127.0.0.1:8080/list.htm: dial tcp: connection refused":       "dial tcp: connection refused (http://127.0.0.1:8080/list.htm)",
+		"selectors found nothing": "selectors found nothing",
+	} {
+		if got := causeFirst(in); got != want {
+			t.Errorf("causeFirst(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
