@@ -1,5 +1,9 @@
 package config
 
+// Closest returns the candidate nearest to s by edit distance, or "" when none is close enough to
+// be a likely typo: for "did you mean" messages (unknown keys, flags).
+func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
 // closest returns the candidate nearest to s by edit distance (a swap of two neighbours counts
 // as one edit), or "" when none is close enough to be a likely typo.
 func closest(s string, candidates []string) string {

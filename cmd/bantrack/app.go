@@ -34,7 +34,14 @@ type app struct {
 // flagSet returns a flag set that already knows the global flags.
 func (a *app) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	// Parse errors come back as one usage error (with a suggestion), not printed here as well.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: bantrack %s [flags] %s\n\nflags:\n", name, synopsis[name])
+		fs.SetOutput(a.stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
 	fs.Func("config", "feeds file (default $BANTRACK_CONFIG, else ./feeds.yaml)", func(s string) error { a.configPath = s; return nil })
 	fs.Func("data", "data folder (default $BANTRACK_DATA, else $XDG_DATA_HOME/bantrack)", func(s string) error { a.dataDir = s; return nil })
 	fs.Func("log-level", "debug, info, warn or error (default info)", func(s string) error { a.logLevel = s; return nil })
@@ -46,12 +53,17 @@ func (a *app) flagSet(name string) *flag.FlagSet {
 // With stopAtFirst, parsing stops at the first non-flag argument (the command name).
 func parseInterspersed(fs *flag.FlagSet, args []string, stopAtFirst bool) ([]string, error) {
 	var rest []string
+	// The flag package prints the usage on every parse error; it is printed here for -h only.
+	help := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = help }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				help()
 				return nil, errHelp
 			}
-			return nil, &usageError{msg: err.Error()}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -247,3 +259,30 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// synopsis is each command's arguments after its flags, for its help.
+var synopsis = map[string]string{
+	"crawl": "", "run": "", "search": "[QUERY]", "show": "ID|URL", "export": "", "digest": "",
+	"extract": "FILE|URL...", "feeds": "check [NAME]...", "status": "", "reindex": "", "demo": "",
+	"version": "", "names": "QUERY", "serve": "", "evidence": "ID... -o FILE.warc.gz", "bantrack": "COMMAND [args]",
+}
+
+// flagError turns a flag parse error into one usage error naming the command, with the closest
+// known flag for an unknown one.
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		msg = fmt.Sprintf("%s: unknown flag --%s", fs.Name(), bad)
+		if near := config.Closest(bad, names); near != "" {
+			msg += fmt.Sprintf(" (did you mean --%s?)", near)
+		}
+	} else {
+		msg = fs.Name() + ": " + msg
+	}
+	if fs.Name() == "bantrack" {
+		return &usageError{msg: strings.TrimPrefix(msg, "bantrack: ") + "; see bantrack help"}
+	}
+	return &usageError{msg: msg + "; see bantrack " + fs.Name() + " --help"}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -64,7 +65,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			if err := a.setupLogging(); err != nil {
 				return err
 			}
-			return c.run(ctx, a, rest[1:])
+			err := c.run(ctx, a, rest[1:])
+			if err != nil && a.logFormat == "json" {
+				return &jsonError{err}
+			}
+			return err
 		}
 	}
 	if name == "help" {
@@ -94,12 +99,24 @@ const (
 	exitInterrupted = 130
 )
 
+// jsonError carries a command's error when logs are JSON, so that report prints it as a JSON line.
+type jsonError struct{ err error }
+
+func (e *jsonError) Error() string { return e.err.Error() }
+func (e *jsonError) Unwrap() error { return e.err }
+
 // report prints err for the user and returns the process exit code.
 func report(w io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
 	code := exitCode(err)
+	var je *jsonError
+	if errors.As(err, &je) {
+		// --log-format json: the last line is JSON too.
+		slog.New(slog.NewJSONHandler(w, nil)).Error("bantrack failed", "error", je.err.Error(), "exit_code", code)
+		return code
+	}
 	if !errors.Is(err, errHelp) {
 		fmt.Fprintf(w, "bantrack: %v\n", err)
 	}

@@ -495,3 +495,33 @@ func TestDemoRefusesRealData(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagErrorsAndHelp: an unknown flag is reported once, with the closest known one; a
+// command's help names its arguments.
+func TestFlagErrorsAndHelp(t *testing.T) {
+	_, errs, code := runCmd(t, nil, "search", "--vendr", "micron", "ban")
+	if code != 2 || strings.Count(errs, "vendr") != 1 || !strings.Contains(errs, "did you mean --vendor?") || strings.Contains(errs, "-agency") {
+		t.Errorf("unknown flag: exit %d, stderr %q; want 2, one line with a suggestion and no flag list", code, errs)
+	}
+	for cmd, want := range map[string]string{"show": "ID|URL", "search": "[QUERY]", "extract": "FILE|URL..."} {
+		_, errs, code := runCmd(t, nil, cmd, "--help")
+		if code != 0 || !strings.Contains(errs, "usage: bantrack "+cmd+" [flags] "+want) {
+			t.Errorf("%s --help: exit %d, stderr %.200q; want the usage line with %s", cmd, code, errs, want)
+		}
+	}
+}
+
+// TestLogFormatJSONEveryLine: with --log-format json, every line on stderr is a JSON object,
+// the final error included.
+func TestLogFormatJSONEveryLine(t *testing.T) {
+	_, errs, code := runCmd(t, nil, "--log-format", "json", "--data", t.TempDir(), "search", "x")
+	if code != 1 {
+		t.Fatalf("search on an empty folder: exit %d; want 1", code)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(errs), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Errorf("stderr line is not JSON: %q", line)
+		}
+	}
+}
