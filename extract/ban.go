@@ -319,6 +319,19 @@ func isBeneficiary(nt normText, sent span, m mention) bool {
 			return true
 		}
 	}
+	// Network operators told to comply are not the measure's targets: "operators such as A",
+	// "A、B和C三家移动网络运营商".
+	for _, s := range []string{"operators such as", "operators including", "carriers such as", "carriers including", "operators like"} {
+		if strings.Contains(before, s) {
+			return true
+		}
+	}
+	near := nt.s[m.end:min(len(nt.s), m.end+45)]
+	for _, s := range []string{"运营商", "mobile operators", "network operators", "telecom operators", "carriers"} {
+		if strings.Contains(near, s) {
+			return true
+		}
+	}
 	// "... include A and B, which could gain business": what follows says they gain.
 	hi := min(len(nt.s), m.end+120)
 	if i, ok := slices.BinarySearch(nt.off, int32(sent.end)); ok || i < len(nt.off) {
