@@ -1,0 +1,330 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nlnwa/gowarc/v3"
+)
+
+// DefaultFileSize is the size at which a WARC file is closed and the next one begun.
+const DefaultFileSize = 256 << 20
+
+// Exchange is one HTTP request bantrack made and the response it read.
+type Exchange struct {
+	URL            string
+	Method         string // GET when empty
+	RequestHeader  http.Header
+	Status         int
+	Proto          string // HTTP/1.1 when empty
+	ResponseHeader http.Header
+	Body           []byte // as received, before any charset decoding
+	Fetched        time.Time
+}
+
+// Location is where a record lies: its file (a name inside the archive folder), the offset of
+// its gzip member and the member's length.
+type Location struct {
+	File   string `json:"file"`
+	Offset int64  `json:"offset"`
+	Length int64  `json:"length"`
+}
+
+// Store appends records to the WARC files of one folder. It is safe for concurrent use.
+type Store struct {
+	dir     string
+	maxFile int64
+
+	mu   sync.Mutex
+	f    *os.File
+	name string
+	size int64
+}
+
+// Open opens the archive in dir, creating the folder. maxFile <= 0 means DefaultFileSize.
+func Open(dir string, maxFile int64) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if maxFile <= 0 {
+		maxFile = DefaultFileSize
+	}
+	return &Store{dir: dir, maxFile: maxFile}, nil
+}
+
+// Dir is the archive's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Append writes the exchange as a request and a response record, syncs them to disk and returns
+// the response record's location and the SHA-256 of the body (hex).
+func (s *Store) Append(ex Exchange) (Location, string, error) {
+	if ex.Method == "" {
+		ex.Method = http.MethodGet
+	}
+	if ex.Proto == "" {
+		ex.Proto = "HTTP/1.1"
+	}
+	if ex.Fetched.IsZero() {
+		ex.Fetched = time.Now()
+	}
+	sum := sha256.Sum256(ex.Body)
+	digest := hex.EncodeToString(sum[:])
+
+	respID := newRecordID(ex.URL, ex.Fetched, "response")
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "%s %d %s\r\n", ex.Proto, ex.Status, http.StatusText(ex.Status))
+	writeHeader(&head, ex.ResponseHeader)
+	resp, err := build(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "",
+		io.MultiReader(&head, bytes.NewReader(ex.Body)))
+	if err != nil {
+		return Location{}, "", err
+	}
+	u := ex.URL
+	var reqHead bytes.Buffer
+	path, host := requestTarget(u)
+	fmt.Fprintf(&reqHead, "%s %s HTTP/1.1\r\nHost: %s\r\n", ex.Method, path, host)
+	writeHeader(&reqHead, ex.RequestHeader)
+	req, err := build(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
+		newRecordID(ex.URL, ex.Fetched, "request"), respID, &reqHead)
+	if err != nil {
+		return Location{}, "", err
+	}
+	locs, err := s.write(resp, req)
+	if err != nil {
+		return Location{}, "", err
+	}
+	return locs[0], digest, nil
+}
+
+// AppendMetadata writes a metadata record about targetURI (bantrack's export record of a document,
+// say) and returns its location.
+func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at time.Time) (Location, error) {
+	rec, err := build(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", bytes.NewReader(data))
+	if err != nil {
+		return Location{}, err
+	}
+	locs, err := s.write(rec)
+	if err != nil {
+		return Location{}, err
+	}
+	return locs[0], nil
+}
+
+func build(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo string, body io.Reader) (gowarc.WarcRecord, error) {
+	b := gowarc.NewRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
+		gowarc.WithDefaultDigestAlgorithm("sha256"))
+	b.AddWarcHeader(gowarc.WarcRecordID, id)
+	b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	b.AddWarcHeaderTime(gowarc.WarcDate, at.UTC())
+	b.AddWarcHeader(gowarc.ContentType, contentType)
+	if concurrentTo != "" {
+		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+	}
+	if _, err := b.ReadFrom(body); err != nil {
+		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+	}
+	rec, _, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+	}
+	return rec, nil
+}
+
+// write appends each record as its own gzip member to the current file, rotating first when it
+// is full, and syncs the file before returning the records' locations.
+func (s *Store) write(recs ...gowarc.WarcRecord) ([]Location, error) {
+	var members [][]byte
+	for _, rec := range recs {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
+			return nil, fmt.Errorf("archive: marshal record: %w", err)
+		}
+		rec.Close()
+		if err := zw.Close(); err != nil {
+			return nil, fmt.Errorf("archive: compress record: %w", err)
+		}
+		members = append(members, buf.Bytes())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil || s.size >= s.maxFile {
+		if err := s.rotate(); err != nil {
+			return nil, err
+		}
+	}
+	locs := make([]Location, len(members))
+	for i, m := range members {
+		if _, err := s.f.Write(m); err != nil {
+			return nil, fmt.Errorf("archive: write %s: %w", s.name, err)
+		}
+		locs[i] = Location{File: s.name, Offset: s.size, Length: int64(len(m))}
+		s.size += int64(len(m))
+	}
+	if err := s.f.Sync(); err != nil {
+		return nil, fmt.Errorf("archive: sync %s: %w", s.name, err)
+	}
+	return locs, nil
+}
+
+// rotate closes the current file and opens a new one, named by time and a serial so that names
+// sort in the order written.
+func (s *Store) rotate() error {
+	if s.f != nil {
+		if err := s.f.Close(); err != nil {
+			return fmt.Errorf("archive: close %s: %w", s.name, err)
+		}
+		s.f = nil
+	}
+	for serial := 0; ; serial++ {
+		name := fmt.Sprintf("bantrack-%s-%04d.warc.gz", time.Now().UTC().Format("20060102150405"), serial)
+		f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		if d, err := os.Open(s.dir); err == nil { // the new name itself must survive a crash
+			d.Sync()
+			d.Close()
+		}
+		s.f, s.name, s.size = f, name, 0
+		return nil
+	}
+}
+
+// Close closes the current file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	err := s.f.Close()
+	s.f = nil
+	return err
+}
+
+// Size is the bytes the archive's files take.
+func Size(dir string) (int64, error) {
+	files, err := Files(dir)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, f := range files {
+		if st, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			n += st.Size()
+		}
+	}
+	return n, nil
+}
+
+// Files lists the archive's WARC files, oldest first.
+func Files(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".warc.gz") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Raw returns the bytes of the record at loc as stored: one gzip member, for copying into an
+// evidence pack unchanged.
+func Raw(dir string, loc Location) ([]byte, error) {
+	f, err := os.Open(filepath.Join(dir, filepath.Base(loc.File)))
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, loc.Length)
+	if _, err := f.ReadAt(buf, loc.Offset); err != nil {
+		return nil, fmt.Errorf("archive: read %s at %d: %w", loc.File, loc.Offset, err)
+	}
+	return buf, nil
+}
+
+// Body returns the HTTP body of the response record at loc, byte for byte as it was received.
+func Body(dir string, loc Location) ([]byte, error) {
+	raw, err := Raw(dir, loc)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
+	}
+	rec, _, _, err := gowarc.NewUnmarshaler().Unmarshal(bufio.NewReader(zr))
+	if err != nil {
+		return nil, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
+	}
+	defer rec.Close()
+	pb, ok := rec.Block().(gowarc.PayloadBlock)
+	if !ok {
+		return nil, fmt.Errorf("archive: record at %s:%d holds no payload", loc.File, loc.Offset)
+	}
+	r, err := pb.PayloadBytes()
+	if err != nil {
+		return nil, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
+	}
+	return io.ReadAll(r)
+}
+
+func writeHeader(w io.Writer, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(w, "%s: %s\r\n", k, v)
+		}
+	}
+	io.WriteString(w, "\r\n")
+}
+
+func requestTarget(u string) (path, host string) {
+	rest := u
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	host, path = rest, "/"
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	return path, host
+}
+
+// newRecordID is a urn:uuid made from what the record is about, so that ids are unique per record.
+func newRecordID(uri string, at time.Time, kind string) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s|%d", uri, at.UnixNano(), kind, time.Now().UnixNano())))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x50 // version 5 style (name-based, SHA)
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("<urn:uuid:%x-%x-%x-%x-%x>", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
