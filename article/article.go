@@ -53,6 +53,14 @@ type Article struct {
 	Fetched   time.Time `json:"fetched,omitzero"`
 	Text      string    `json:"text"`
 
+	// SHA256 is the hex SHA-256 of the article page's body as fetched (before charset decoding),
+	// the body kept in the archive; empty for a partial document whose page was never had.
+	SHA256 string `json:"sha256,omitempty"`
+	// Versions lists each distinct body seen for this URL, oldest first.
+	Versions []Version `json:"versions,omitempty"`
+	// Changed is when a re-check first found the text changed after the document was indexed.
+	Changed time.Time `json:"changed,omitzero"`
+
 	Entities
 
 	Status Status `json:"status"`
@@ -72,6 +80,12 @@ type Entities struct {
 	// named with strong evidence (a legal suffix, 公司/集团, a list beside known vendors, a
 	// government body's form such as "Ministry of ..."), kept under their name as written.
 	Unknown []string `json:"unknown,omitempty"`
+}
+
+// Version is one distinct body fetched for a document's URL.
+type Version struct {
+	Fetched time.Time `json:"fetched"`
+	SHA256  string    `json:"sha256"`
 }
 
 // DateMention is a date written in the text, resolved to ISO form.
