@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// articlePath matches the paths of the fixture sites' article pages (not listings, feeds, sitemaps or
+// robots.txt).
+var articlePath = regexp.MustCompile(`^/(technology|business)/|/art/|/c_\d+\.htm$`)
 
 // TestCrawlInterrupted sends SIGINT to a slow crawl in the middle of its work: it must keep what
 // it fetched, say "interrupted", exit 130, log no "indexed from the listing" for the pages it was
@@ -18,7 +24,7 @@ func TestCrawlInterrupted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a slow crawl")
 	}
-	_, feeds := fixtureSetup(t)
+	srv, feeds := fixtureSetup(t)
 	clean := t.TempDir()
 	cg := []string{"--config", feeds, "--data", clean, "--log-level", "warn"}
 	if out, errs, code := runChild(t, append(cg, "crawl")...); code != 0 {
@@ -26,6 +32,39 @@ func TestCrawlInterrupted(t *testing.T) {
 	}
 	want := exportIDs(t, cg)
 	slices.Sort(want)
+
+	// Let two article pages through, then hold every other one until the signal has been sent, so
+	// that the interrupt lands in the middle of the crawl however fast or slow this machine is.
+	const through = 2
+	var (
+		mu      sync.Mutex
+		served  int
+		release = make(chan struct{})
+		reached = make(chan struct{})
+	)
+	srv.Gate(func(_, path string) {
+		if !articlePath.MatchString(path) {
+			return
+		}
+		mu.Lock()
+		served++
+		n := served
+		mu.Unlock()
+		if n == through+1 {
+			close(reached)
+		}
+		if n > through {
+			<-release
+		}
+	})
+	defer srv.Gate(nil)
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
 
 	data := t.TempDir()
 	g := []string{"--config", slowFeeds(t, feeds, "2"), "--data", data, "--log-level", "warn"}
@@ -35,8 +74,16 @@ func TestCrawlInterrupted(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2500 * time.Millisecond)
+	select {
+	case <-reached:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("the crawl asked for no more than %d article pages in 2 minutes\n%s", through, errb.String())
+	}
+	// The two pages let through are answered; give the crawl a moment to read them, then interrupt.
+	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGINT)
+	close(release)
 	err := cmd.Wait()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
