@@ -50,6 +50,10 @@ func CheckQuery(q string) error {
 			i++
 		case c == '"':
 			inQuote, quoteAt = true, i+1
+		case c == '(' || c == ')':
+			return &QueryError{Query: q, Pos: i + 1, Msg: "parentheses do not group words here; " + operatorHint}
+		case atTermStart && isOperatorWord(chars[i:]):
+			return &QueryError{Query: q, Pos: i + 1, Msg: fmt.Sprintf("%s is not an operator here; %s", operatorWord(chars[i:]), operatorHint)}
 		case (c == '+' || c == '-') && atTermStart:
 			if i+1 >= len(chars) || isQuerySpace(chars[i+1]) {
 				return &QueryError{Query: q, Pos: i + 1, Msg: fmt.Sprintf("%q must stand right before a word or phrase", c)}
@@ -82,6 +86,28 @@ func CheckQuery(q string) error {
 		return &QueryError{Query: q, Msg: msg}
 	}
 	return nil
+}
+
+// operatorHint says how to write what AND, OR, NOT and parentheses mean elsewhere.
+const operatorHint = `write +word for a word that must be there, -word for one that must not (quote AND, OR or NOT to search for the word)`
+
+// operatorWord returns the word at the start of chars, up to a space.
+func operatorWord(chars []rune) string {
+	end := 0
+	for end < len(chars) && !isQuerySpace(chars[end]) {
+		end++
+	}
+	return string(chars[:end])
+}
+
+// isOperatorWord reports whether chars start with AND, OR or NOT (upper case, as other search
+// engines write them) standing as a word of its own, which bleve would search as a plain word.
+func isOperatorWord(chars []rune) bool {
+	switch operatorWord(chars) {
+	case "AND", "OR", "NOT", "&&", "||":
+		return true
+	}
+	return false
 }
 
 func isQuerySpace(r rune) bool {

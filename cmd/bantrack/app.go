@@ -41,6 +41,9 @@ func (a *app) flagSet(name string) *flag.FlagSet {
 		fs.SetOutput(a.stderr)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
+		if more := helpNotes[name]; more != "" {
+			fmt.Fprintf(a.stderr, "\n%s\n", more)
+		}
 	}
 	fs.Func("config", "feeds file (default $BANTRACK_CONFIG, else ./feeds.yaml)", func(s string) error { a.configPath = s; return nil })
 	fs.Func("data", "data folder (default $BANTRACK_DATA, else $XDG_DATA_HOME/bantrack)", func(s string) error { a.dataDir = s; return nil })
@@ -265,6 +268,18 @@ var synopsis = map[string]string{
 	"crawl": "", "run": "", "search": "[QUERY]", "show": "ID|URL", "export": "", "digest": "",
 	"extract": "FILE|URL...", "feeds": "check [NAME]...", "status": "", "reindex": "", "demo": "",
 	"version": "", "names": "QUERY", "serve": "", "evidence": "ID... -o FILE.warc.gz", "bantrack": "COMMAND [args]",
+}
+
+// helpNotes is what a command's help says after its flags.
+var helpNotes = map[string]string{
+	"search": `QUERY syntax:
+  huawei zte                words without a sign are optional: either matches, both rank first
+  +huawei +"entity list"    + must be there, - must not (-lifted); no AND/OR/NOT, no parentheses
+  "export controls"         a phrase: these words together, in order, in one sentence of one field
+  网络安全审查               an unquoted Chinese word is a phrase too
+  vendors:micron            vendors:, targets:, agencies:, countries: take any alias (vendors:美光)
+  title:"..."  source:cac-wxfb  lang:zh  ban_score:>0.8  fetched:>="2026-11-01"
+More in docs/search.md.`,
 }
 
 // flagError turns a flag parse error into one usage error naming the command, with the closest
