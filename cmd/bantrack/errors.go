@@ -24,12 +24,17 @@ func (e *configError) Error() string { return e.err.Error() }
 func (e *configError) Unwrap() error { return e.err }
 
 // partialError means some sources failed and the rest were done (exit 3).
+// With a what, it says what is wrong with them instead (status --check, where nothing ran).
 type partialError struct {
 	failed, total int
 	err           error
+	what          string
 }
 
 func (e *partialError) Error() string {
+	if e.what != "" {
+		return fmt.Sprintf("%d of %d sources %s:\n%v", e.failed, e.total, e.what, e.err)
+	}
 	return fmt.Sprintf("%d of %d sources failed (the others were done): %v", e.failed, e.total, e.err)
 }
 func (e *partialError) Unwrap() error { return e.err }

@@ -282,21 +282,23 @@ func oneLine(s string, max int) string {
 // that is failing or has never succeeded.
 func checkStatus(rep *statusReport) error {
 	var bad []error
+	configured := 0
 	for _, s := range rep.Sources {
 		if !s.Configured {
 			continue
 		}
+		configured++
 		switch {
 		case s.State == "failing":
-			bad = append(bad, fmt.Errorf("source %s is failing: %s", s.Name, s.LastError))
+			bad = append(bad, fmt.Errorf("  %s is failing: %s", s.Name, s.LastError))
 		case s.LastSuccess.IsZero():
-			bad = append(bad, fmt.Errorf("source %s has never succeeded", s.Name))
+			bad = append(bad, fmt.Errorf("  %s has never succeeded (crawl it: bantrack crawl --source %s)", s.Name, s.Name))
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
-	return &partialError{failed: len(bad), total: len(rep.Sources), err: errors.Join(bad...)}
+	return &partialError{failed: len(bad), total: configured, err: errors.Join(bad...), what: "of the feeds file need attention"}
 }
 
 // urlInError finds the URLs an error message names.

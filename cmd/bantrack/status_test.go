@@ -163,8 +163,12 @@ func TestStatusCheck(t *testing.T) {
 	_, feeds := fixtureSetup(t)
 	data := t.TempDir()
 	g := []string{"--config", feeds, "--data", data, "--log-level", "error"}
-	if _, errs, code := runCmd(t, nil, append(g, "status", "--check")...); code != 3 || !strings.Contains(errs, "never succeeded") {
-		t.Errorf("status --check before any crawl: exit %d, stderr %q; want 3 and never succeeded", code, errs)
+	_, errs, code := runCmd(t, nil, append(g, "status", "--check")...)
+	if code != 3 || !strings.Contains(errs, "cac-wxfb has never succeeded (crawl it: bantrack crawl --source cac-wxfb)") {
+		t.Errorf("status --check before any crawl: exit %d, stderr %q; want 3 and what to do for each source", code, errs)
+	}
+	if strings.Contains(errs, "failed") {
+		t.Errorf("status --check says sources failed, though nothing ran: %q", errs)
 	}
 	if _, _, code := runCmd(t, nil, append(g, "status")...); code != 0 {
 		t.Errorf("plain status before any crawl: exit %d; want 0", code)
