@@ -97,19 +97,10 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 			},
 			Summary: atomText{Type: "text", Text: entrySummary(h)},
 		}
-		updated := h.Updated
-		if updated.IsZero() {
-			updated = h.Date
-		}
 		if !h.Date.IsZero() {
 			e.Published = h.Date.UTC().Format(time.RFC3339)
-			if updated.Before(h.Date) {
-				updated = h.Date
-			}
 		}
-		if updated.IsZero() {
-			updated = time.Unix(0, 0)
-		}
+		updated := entryUpdated(h)
 		e.Updated = updated.UTC().Format(time.RFC3339)
 		if updated.After(newest) {
 			newest = updated
@@ -133,6 +124,18 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	w.Write([]byte(xml.Header)) //nolint:errcheck // the client went away
 	w.Write(append(out, '\n'))  //nolint:errcheck // the client went away
+}
+
+// entryUpdated is when an entry last changed in a way a reader should see: when a re-check
+// found its text changed, else its publication, else its first fetch. A plain re-fetch of the
+// same text does not make it new again.
+func entryUpdated(h Hit) time.Time {
+	for _, t := range []time.Time{h.Changed, h.Date, h.Fetched} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Unix(0, 0)
 }
 
 // entrySummary is a hit's ban finding and evidence, then its snippet.

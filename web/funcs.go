@@ -22,8 +22,8 @@ func funcs() template.FuncMap {
 			}
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"join": strings.Join,
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"join":  strings.Join,
 		"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
@@ -41,4 +41,3 @@ func funcs() template.FuncMap {
 		},
 	}
 }
-

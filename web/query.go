@@ -77,7 +77,8 @@ type Hit struct {
 	// For the page and the feeds, not in the JSON object:
 	Lang     string    `json:"-"`
 	Date     time.Time `json:"-"` // published, zero when unknown
-	Updated  time.Time `json:"-"` // when bantrack last saw the text change (changed, else fetched)
+	Fetched  time.Time `json:"-"` // when the text was last fetched
+	Changed  time.Time `json:"-"` // when a re-check found the text changed; zero if never
 	Marked   []Segment `json:"-"` // the snippet with its matched words marked
 	Evidence []string  `json:"-"` // the sentences the ban finding rests on
 }

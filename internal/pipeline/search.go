@@ -110,10 +110,7 @@ func SearchResults(res *index.Result, offset int) *web.Results {
 		if wh.Status == "" {
 			wh.Status = string(article.StatusOK)
 		}
-		wh.Updated = h.Fetched
-		if h.Changed.After(wh.Updated) {
-			wh.Updated = h.Changed
-		}
+		wh.Fetched, wh.Changed = h.Fetched, h.Changed
 		if !h.Published.IsZero() {
 			wh.Published = h.Published.Format(time.RFC3339)
 		}
