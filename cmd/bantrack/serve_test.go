@@ -47,7 +47,7 @@ func servedData(t *testing.T) (ts *httptest.Server, data, feeds string, g []stri
 	hostile := article.Article{ID: hostileID, URL: "javascript:alert(1)", Source: "newswire", Lang: "en",
 		Title:     `<script>alert("title")</script> Hostile ban of Huawei`,
 		Published: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Fetched: time.Now().UTC(),
-		Text:      "The hostile regulator banned Huawei. <img src=x onerror=alert(2)> more hostile text.",
+		Text: "The hostile regulator banned Huawei. <img src=x onerror=alert(2)> more hostile text.",
 		Entities: article.Entities{Vendors: []string{"Huawei"}, Ban: article.Ban{Related: true, Score: 0.9,
 			Actions: []string{"ban"}, Targets: []string{"Huawei"}, Evidence: []string{`<script>alert("evidence")</script> banned Huawei`}}},
 	}
