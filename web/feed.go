@@ -67,7 +67,7 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Sort = "date" // a feed is newest first, whatever the search page sorts by
-	res, err := s.opts.Searcher.Search(r.Context(), q)
+	res, err := s.search(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -16,7 +16,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.opts.Searcher.Search(r.Context(), q)
+	res, err := s.search(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -103,7 +103,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			page.Title = "search - bantrack"
 		}
 	}
-	res, err := s.opts.Searcher.Search(r.Context(), q)
+	res, err := s.search(r.Context(), q)
 	if err != nil {
 		code := statusOf(err)
 		if code == http.StatusInternalServerError {

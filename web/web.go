@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/bantrack/bantrack/article"
@@ -64,6 +65,10 @@ type Options struct {
 	// absolute links in Atom feeds; otherwise they are made from the request (and the
 	// X-Forwarded-Proto and X-Forwarded-Host headers a reverse proxy sets).
 	BaseURL string
+	// MaxSearches bounds the searches run at once (2 × GOMAXPROCS when 0); the others wait their
+	// turn in arrival order, so that under a crowd each waits about as long as the others instead
+	// of a few waiting very long.
+	MaxSearches int
 }
 
 //go:embed templates/*.html static/*
@@ -72,6 +77,7 @@ var assets embed.FS
 // Server is the HTTP handler of `bantrack serve`.
 type Server struct {
 	opts  Options
+	slots chan struct{} // one per search running
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -86,6 +92,11 @@ func New(opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	n := opts.MaxSearches
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.slots = make(chan struct{}, n)
 	for _, page := range []string{"search", "document", "sources", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs()).ParseFS(assets, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
@@ -133,6 +144,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// search runs q when a slot is free (see Options.MaxSearches).
+func (s *Server) search(ctx context.Context, q Query) (*Results, error) {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.slots }()
+	return s.opts.Searcher.Search(ctx, q)
 }
 
 // statusOf maps an error to the status code it is answered with, in one place.
