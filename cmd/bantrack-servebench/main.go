@@ -103,7 +103,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		return err
 	}
 	srv := web.NewHTTPServer(ln.Addr().String(), handler, nil)
-	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown below
+	go srv.Serve(ln)                               //nolint:errcheck // ends with Shutdown below
 	defer srv.Shutdown(context.WithoutCancel(ctx)) //nolint:errcheck // the bench is over
 	base := "http://" + ln.Addr().String()
 
