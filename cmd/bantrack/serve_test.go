@@ -24,6 +24,7 @@ import (
 	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/internal/pipeline"
+	"github.com/bantrack/bantrack/web"
 )
 
 // hostileID is a document whose title, text, evidence and URL carry markup, as pages from the
@@ -178,6 +179,13 @@ func TestServe(t *testing.T) {
 			if !h.Ban.Related {
 				t.Errorf("ban=1 gave %s, not ban-related", h.ID)
 			}
+		}
+	})
+
+	t.Run("unknown names are searched as written, and said so", func(t *testing.T) {
+		code, _, body := get(t, base+"/search?vendor=Hauwei")
+		if code != 200 || !strings.Contains(body, "no vendor named &#34;Hauwei&#34; is known") || !strings.Contains(body, "Huawei") {
+			t.Errorf("/search?vendor=Hauwei = %d without the warning and its suggestion", code)
 		}
 	})
 
@@ -668,3 +676,98 @@ func TestRunHTTP(t *testing.T) {
 		t.Errorf("the server still answers after run stopped")
 	}
 }
+
+// fixtureRaw is a web.Raw that fetches a document's page from the fixture sites: the bytes the
+// archive would hold, for the document page's raw link.
+type fixtureRaw struct{ reader *pipeline.Reader }
+
+func (f fixtureRaw) Raw(ctx context.Context, id string) ([]byte, string, error) {
+	art, err := f.reader.Document(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, art.URL, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return body, res.Header.Get("Content-Type"), err
+}
+
+// TestServeRawAndVersions: with a raw-body source, a document with a sha256 links its archived
+// page, served as a sandboxed attachment; its versions are listed.
+func TestServeRawAndVersions(t *testing.T) {
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	if out, errs, code := runCmd(t, nil, "--config", feeds, "--data", data, "--log-level", "warn", "crawl"); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	shared := index.NewShared(pipeline.IndexPath(data))
+	t.Cleanup(func() { shared.Close() })
+	reader := &pipeline.Reader{Index: shared}
+	res, err := reader.Search(context.Background(), web.Query{Text: "网络安全审查", Sort: "relevance", Limit: 1})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("search: %v %v", res, err)
+	}
+	id := res.Hits[0].ID
+	ix, release, err := shared.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	art, err := ix.Get(id)
+	release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the archive will record: the body's hash and two versions.
+	st, err := pipeline.OpenWriter(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, done, err := st.UseIndex(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	art.SHA256 = strings.Repeat("ab", 32)
+	art.Versions = []article.Version{{Fetched: time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC), SHA256: strings.Repeat("cd", 32)},
+		{Fetched: time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC), SHA256: art.SHA256}}
+	err = w.Put(context.Background(), art)
+	done()
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Options{Searcher: reader, Documents: reader, Health: noHealth{}, Raw: fixtureRaw{reader}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	code, _, body := get(t, ts.URL+"/documents/"+id)
+	if code != 200 {
+		t.Fatalf("document page %d", code)
+	}
+	for _, want := range []string{`href="/documents/` + id + `/raw"`, "Versions 版本", "2026-01-01 08:00 UTC", "sha256 cdcdcdcdcdcd…", "2026-02-01 08:00 UTC"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("document page lacks %q", want)
+		}
+	}
+	code, hdr, raw := get(t, ts.URL+"/documents/"+id+"/raw")
+	if code != 200 || !strings.Contains(raw, "网络安全审查") {
+		t.Fatalf("raw page %d: %.200s", code, raw)
+	}
+	if !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") || !strings.Contains(hdr.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("raw page headers %v: want an attachment under a sandbox policy", hdr)
+	}
+}
+
+// noHealth is a web.Health for a server whose test reads no health.
+type noHealth struct{}
+
+func (noHealth) Status(context.Context) (*web.Status, error) { return &web.Status{}, nil }
+func (noHealth) Ready(context.Context) error                 { return nil }
