@@ -67,6 +67,7 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Sort = "date" // a feed is newest first, whatever the search page sorts by
+	q.NoFacets = true
 	res, err := s.search(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
@@ -119,11 +120,20 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Last-Modified", newest.UTC().Format(http.TimeFormat))
+	body := append([]byte(xml.Header), append(out, '\n')...)
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	h := w.Header()
+	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", newest.UTC().Format(http.TimeFormat))
+	// Feed readers poll: an unchanged feed is answered 304 with no body.
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
-	w.Write([]byte(xml.Header)) //nolint:errcheck // the client went away
-	w.Write(append(out, '\n'))  //nolint:errcheck // the client went away
+	w.Write(body) //nolint:errcheck // the client went away
 }
 
 // entryUpdated is when an entry last changed in a way a reader should see: when a re-check

@@ -39,6 +39,8 @@ type Query struct {
 	Sort         string // relevance or date
 	Limit        int
 	Offset       int
+	// NoFacets spares the searcher the facet counts (feeds show none).
+	NoFacets bool
 }
 
 // Empty reports whether q neither searches nor filters.

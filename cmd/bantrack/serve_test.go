@@ -334,6 +334,22 @@ func TestServe(t *testing.T) {
 		if !strings.Contains(feed.Entries[0].Summary, "Evidence: ") || !strings.Contains(feed.Entries[0].Summary, "网络安全审查") {
 			t.Errorf("first entry's summary lacks the evidence: %q", feed.Entries[0].Summary)
 		}
+		// A feed reader polling with the ETag it was given gets 304 while nothing changed.
+		req, _ := http.NewRequest(http.MethodGet, base+"/feeds/search.atom?q="+url.QueryEscape("网络安全审查"), nil)
+		first, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first.Body.Close()
+		req.Header.Set("If-None-Match", first.Header.Get("ETag"))
+		second, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second.Body.Close()
+		if first.Header.Get("ETag") == "" || second.StatusCode != http.StatusNotModified {
+			t.Errorf("poll with ETag %q = %d; want 304", first.Header.Get("ETag"), second.StatusCode)
+		}
 		hostile := fetchAtom(t, base+"/feeds/search.atom?q=hostile")
 		if len(hostile.Entries) != 1 || hostile.Entries[0].Title != `<script>alert("title")</script> Hostile ban of Huawei` {
 			t.Errorf("hostile feed entries %+v; want the title back as text", hostile.Entries)

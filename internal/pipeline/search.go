@@ -170,7 +170,7 @@ var (
 // Request turns a web query into an index request, with names resolved.
 func (r *Reader) Request(q web.Query) (index.Request, []string) {
 	req := index.Request{Query: q.Text, Sources: q.Sources, Lang: q.Lang, Since: q.Since, Until: q.Until,
-		BanOnly: q.BanOnly, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset, Facets: true, Highlight: true}
+		BanOnly: q.BanOnly, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset, Facets: !q.NoFacets, Highlight: true}
 	g := r.Gazetteer
 	if g == nil {
 		g = extract.Default()
