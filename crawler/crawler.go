@@ -57,6 +57,9 @@ type Options struct {
 	Workers         int           // article pages of one source fetched and read at once; 2 when 0
 
 	Stats *Stats // when set, article fetch and page reading times are added to it (benchmarks)
+	// OnFetch, when set, is called after each article page fetch with its source, duration and
+	// error (nil on success), from the fetching goroutine (metrics).
+	OnFetch func(source string, took time.Duration, err error)
 }
 
 // Crawler fetches sources. It is safe for concurrent use: sources may be crawled in parallel and
@@ -631,6 +634,9 @@ func (c *Crawler) fetchArticle(ctx context.Context, s *session, u string) (Page,
 	start := time.Now()
 	resp, err := c.fetch(ctx, s, u, false)
 	c.opts.Stats.addFetch(start)
+	if c.opts.OnFetch != nil {
+		c.opts.OnFetch(s.src.Name, time.Since(start), err)
+	}
 	if err != nil {
 		return Page{}, err
 	}

@@ -114,6 +114,8 @@ type Hit struct {
 	Lang       string
 	Status     article.Status
 	Published  time.Time
+	Fetched    time.Time // when the text was last fetched
+	Changed    time.Time // when a re-check found the text changed; zero if never
 	Score      float64
 	Vendors    []string
 	Agencies   []string
@@ -180,6 +182,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Lang:       a.Lang,
 			Status:     statusOf(a),
 			Published:  a.Published,
+			Fetched:    a.Fetched,
+			Changed:    a.Changed,
 			Score:      h.score,
 			Vendors:    a.Vendors,
 			Agencies:   a.Agencies,

@@ -12,6 +12,7 @@ import (
 	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/internal/fixture"
+	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
 // demoSearches are the searches the demo prints.
@@ -93,7 +94,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			title = "bantrack search --ban --sort date --facets"
 		}
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
-		req.Expand = expandQuery(g, req.Query)
+		req.Expand = pipeline.ExpandQuery(g, req.Query)
 		res, err := ix.Search(ctx, req)
 		if err != nil {
 			return fmt.Errorf("demo search %q: %w", req.Query, err)

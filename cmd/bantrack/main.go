@@ -39,6 +39,7 @@ func commands() []command {
 		{"names", "what a vendor, agency or country name resolves to in the gazetteer", runNames},
 		{"feeds", "feeds check [NAME]...: fetch each listing once and show what it finds", runFeeds},
 		{"status", "per-source health, index size, last digest", runStatus},
+		{"serve", "the web page, JSON API, Atom feeds and metrics, read-only (loopback by default)", runServe},
 		{"reindex", "rebuild the index from stored documents, without refetching", runReindex},
 		{"demo", "the whole job offline on the built-in fixture sites", runDemo},
 		{"version", "version and build info", runVersion},

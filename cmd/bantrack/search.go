@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
 func runSearch(ctx context.Context, a *app, args []string) error {
@@ -67,13 +67,9 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	if err := index.CheckQuery(req.Query); err != nil {
 		return &usageError{msg: err.Error() + ": see bantrack search --help for the syntax"}
 	}
-	g := extract.Default()
-	warn := func(kind, name string) { a.warnUnknown(g, kind, name) }
-	req.Vendors = resolveNames(g, "vendor", vendors, warn)
-	req.Agencies = resolveNames(g, "agency", agencies, warn)
-	req.Countries = resolveNames(g, "country", countries, warn)
-	req.Expand = expandQuery(g, req.Query)
-	req.Names = fieldNames(g, req.Query, warn)
+	for _, w := range pipeline.ResolveNames(extract.Default(), &req, vendors, agencies, countries) {
+		fmt.Fprintln(a.stderr, w)
+	}
 	if req.Query == "" && len(vendors)+len(agencies)+len(countries)+len(sources) == 0 && *lang == "" && !*ban && *since == "" && *until == "" {
 		return usageErrorf("search needs a QUERY or at least one filter, e.g. bantrack search fortinet")
 	}
@@ -97,112 +93,11 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// resolveNames maps each name, in any alias or language, to its canonical English name and those
-// of the entities under it (--vendor Broadcom also finds VMware; --agency CAC its Cybersecurity
-// Review Office). Names the gazetteer does not know are kept as given, and passed to unknown.
-func resolveNames(g *extract.Gazetteer, kind string, names []string, unknown func(kind, name string)) []string {
-	var out []string
-	for _, n := range names {
-		family, ok := g.Family(kind, n)
-		if !ok {
-			family = []string{n}
-			if unknown != nil {
-				unknown(kind, n)
-			}
-		}
-		for _, c := range family {
-			if !slices.Contains(out, c) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
-// expandQuery maps each query word that names a known vendor, agency or country (in any alias or
-// language) to its canonical name, so that 美光 also finds English articles about Micron Technology.
-func expandQuery(g *extract.Gazetteer, q string) map[string][]string {
-	exp := map[string][]string{}
-	for _, w := range index.QueryWords(q) {
-		for _, kind := range []string{"vendor", "agency", "country"} {
-			if c, ok := g.Resolve(kind, w); ok {
-				exp[w] = append(exp[w], c)
-			}
-		}
-	}
-	if len(exp) == 0 {
-		return nil
-	}
-	return exp
-}
-
-// fieldNames resolves the query's vendors:, targets:, agencies: and countries: terms like the
-// flags (vendors:micron, vendors:美光, agencies:CAC).
-func fieldNames(g *extract.Gazetteer, q string, unknown func(kind, name string)) map[index.FieldValue][]string {
-	out := map[index.FieldValue][]string{}
-	for _, fv := range index.QueryFieldValues(q) {
-		out[fv] = resolveNames(g, index.EntityKind(fv.Field), []string{fv.Value}, unknown)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-// warnUnknown says on stderr that a name is not in the gazetteer, with close known names.
-func (a *app) warnUnknown(g *extract.Gazetteer, kind, name string) {
-	msg := fmt.Sprintf("warning: no %s named %q is known; searching for it as written", kind, name)
-	if close := g.Suggest(kind, name, 3); len(close) > 0 {
-		msg += "; close known names: " + strings.Join(close, ", ")
-	}
-	fmt.Fprintln(a.stderr, msg+" (bantrack names lists what a name resolves to)")
-}
-
-type jsonBan struct {
-	Related bool     `json:"related"`
-	Score   float64  `json:"score"`
-	Actions []string `json:"actions"`
-	Targets []string `json:"targets"`
-}
-
-type jsonHit struct {
-	ID        string   `json:"id"`
-	URL       string   `json:"url"`
-	Title     string   `json:"title"`
-	Published string   `json:"published,omitempty"`
-	Source    string   `json:"source"`
-	Score     float64  `json:"score"`
-	Vendors   []string `json:"vendors"`
-	Agencies  []string `json:"agencies"`
-	Snippet   string   `json:"snippet"`
-	Status    string   `json:"status"`
-	Ban       jsonBan  `json:"ban"`
-}
-
+// writeSearchJSON prints the object /api/search serves too.
 func writeSearchJSON(w io.Writer, res *index.Result, offset int) error {
-	out := struct {
-		Total  uint64                    `json:"total"`
-		Offset int                       `json:"offset"`
-		TookMS float64                   `json:"took_ms"`
-		Hits   []jsonHit                 `json:"hits"`
-		Facets map[string]map[string]int `json:"facets"`
-	}{Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []jsonHit{}, Facets: res.Facets, Offset: offset}
-	if out.Facets == nil {
-		out.Facets = map[string]map[string]int{}
-	}
-	for _, h := range res.Hits {
-		jh := jsonHit{ID: h.ID, URL: h.URL, Title: h.Title, Source: h.Source, Score: h.Score,
-			Vendors: nonNil(h.Vendors), Agencies: nonNil(h.Agencies), Snippet: index.RenderSnippet(h.Snippet, false),
-			Status: string(h.Status), Ban: jsonBan{Related: h.Ban.Related, Score: h.Ban.Score,
-				Actions: nonNil(h.Ban.Actions), Targets: nonNil(h.Ban.Targets)}}
-		if !h.Published.IsZero() {
-			jh.Published = h.Published.Format(time.RFC3339)
-		}
-		out.Hits = append(out.Hits, jh)
-	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return enc.Encode(pipeline.SearchResults(res, offset))
 }
 
 func writeSearchText(w io.Writer, res *index.Result, req index.Request, facets, color bool) {
@@ -294,11 +189,4 @@ func formatCounts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", e.k, e.v)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

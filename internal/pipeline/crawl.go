@@ -38,6 +38,9 @@ type Pipeline struct {
 	Progress func(SourceSummary)
 	// Stages, when set, receives the time spent extracting entities, indexing and recording state.
 	Stages *Stages
+	// Observe, when set, is called with each source's summary as its crawl ends, from CrawlSource
+	// (metrics: `run --http`).
+	Observe func(SourceSummary)
 
 	once sync.Once
 	cr   *crawler.Crawler
@@ -157,6 +160,9 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 	sum.Err = err
 	sum.Took = time.Since(start)
 	p.recordHealth(src.Name, res, sum)
+	if p.Observe != nil {
+		p.Observe(sum)
+	}
 	switch {
 	case err != nil:
 		log.Error("crawl failed", "error", err, "listed", sum.Listed, "indexed", sum.Indexed)
