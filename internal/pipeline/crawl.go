@@ -38,6 +38,8 @@ type Pipeline struct {
 	Progress func(SourceSummary)
 	// Stages, when set, receives the time spent extracting entities, indexing and recording state.
 	Stages *Stages
+	// NoArchive turns the WARC archive off (the bench measures its cost; nothing else sets it).
+	NoArchive bool
 
 	once sync.Once
 	cr   *crawler.Crawler
@@ -45,12 +47,12 @@ type Pipeline struct {
 
 // Stages sums the time each pipeline stage took, over every worker.
 type Stages struct {
-	mu                     sync.Mutex
-	Entities, Index, State time.Duration
-	BanRelated, Chinese    int
+	mu                              sync.Mutex
+	Entities, Index, State, Archive time.Duration
+	BanRelated, Chinese             int
 }
 
-func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
+func (s *Stages) add(entities, ix, st, arch time.Duration, arts []article.Article) {
 	if s == nil {
 		return
 	}
@@ -59,6 +61,7 @@ func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
 	s.Entities += entities
 	s.Index += ix
 	s.State += st
+	s.Archive += arch
 	for _, a := range arts {
 		if a.Ban.Related {
 			s.BanRelated++
@@ -72,7 +75,8 @@ func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
 // Crawler returns the pipeline's crawler, made on first use.
 func (p *Pipeline) Crawler() *crawler.Crawler {
 	p.once.Do(func() {
-		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh}
+		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh,
+			KeepExchanges: p.archiving()}
 		if p.Tune != nil {
 			p.Tune(&opts)
 		}
@@ -169,13 +173,28 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 	return sum
 }
 
-// save indexes a crawl's articles, then records them as seen, then lets the crawler record its
-// bookkeeping. In that order, a crash at any point leaves nothing marked seen that the index
-// lacks: the next run fetches it again and the upsert by id keeps it single. The index is open
-// only for this commit.
+// archiving says whether crawls write the archive.
+func (p *Pipeline) archiving() bool { return !p.NoArchive && p.Store.Archive != nil }
+
+// save archives a crawl's responses (synced), then indexes its articles, then records them as
+// seen with where their versions lie, then lets the crawler record its bookkeeping. In that order,
+// a crash at any point leaves nothing in the index whose response is not archived, and nothing
+// marked seen that the index lacks: the next run fetches it again, the upsert by id keeps it
+// single, and a body already archived under the same SHA-256 is no new version. The index is
+// open only for this commit.
 func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Result) error {
 	var arts []article.Article
-	var tEntities, tIndex time.Duration
+	var tEntities, tIndex, tArchive time.Duration
+	var docs map[string]state.Doc
+	var stored map[string]archived
+	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
+		t := time.Now()
+		var err error
+		if stored, err = p.archiveResult(res, res.Articles); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		tArchive = time.Since(t)
+	}
 	if len(res.Articles) > 0 {
 		t := time.Now()
 		arts = Analyze(res.Articles)
@@ -185,7 +204,11 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		if err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		err = p.keepURLs(ix, arts)
+		if stored != nil {
+			docs, err = p.history(ix, arts, stored)
+		} else {
+			err = p.keepURLs(ix, arts)
+		}
 		if err == nil {
 			if err = ix.Put(ctx, arts...); err != nil {
 				err = fmt.Errorf("index: %w", err)
@@ -198,8 +221,8 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		tIndex = time.Since(t)
 	}
 	t := time.Now()
-	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), arts) }()
-	if len(res.Seen) > 0 {
+	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), tArchive, arts) }()
+	if len(res.Seen) > 0 || len(docs) > 0 {
 		now := time.Now().UTC()
 		due := map[string]bool{}
 		for _, a := range arts {
@@ -207,11 +230,23 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 				due[a.ID] = true // the digest's outbox: in the same transaction as the seen record
 			}
 		}
-		docs := make([]state.Doc, len(res.Seen))
-		for i, d := range res.Seen {
-			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status, Due: due[d.ID]}
+		out := make([]state.Doc, 0, len(res.Seen))
+		inSeen := map[string]bool{}
+		for _, d := range res.Seen {
+			inSeen[d.ID] = true
+			out = append(out, state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now,
+				Status: d.Status, Due: due[d.ID], Versions: docs[d.ID].Versions})
 		}
-		if err := p.Store.State.MarkSeen(docs...); err != nil {
+		for id, d := range docs {
+			// A document that took this crawl's page under another URL (the same text seen
+			// before): its stored record gains the version. One the state never saw is recorded
+			// by its own Seen entry.
+			if !inSeen[id] && d.URL != "" {
+				d.Due = due[id]
+				out = append(out, d)
+			}
+		}
+		if err := p.Store.State.MarkSeen(out...); err != nil {
 			return fmt.Errorf("record seen documents: %w", err)
 		}
 	}
@@ -223,7 +258,7 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 
 // keepURLs carries over the URLs a document was already known under, so that a copy found in a
 // later run, or a refresh, adds to the document's URLs rather than replacing them. Only documents
-// the state store has seen are looked up in the index.
+// the state store has seen are looked up in the index. (With the archive on, history does this.)
 func (p *Pipeline) keepURLs(ix *index.Index, arts []article.Article) error {
 	for i := range arts {
 		if _, seen, err := p.Store.State.Seen(arts[i].ID); err != nil || !seen {

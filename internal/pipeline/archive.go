@@ -1,0 +1,149 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/crawler"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// DocumentRecordType is the Content-Type of the metadata record written beside each document a
+// crawl keeps: the document as the crawler read it (export record without entities; its sha256
+// names the page's body, and WARC-Refers-To its response record). `reindex` rebuilds the index
+// from these records alone, extracting entities again.
+const DocumentRecordType = "application/vnd.bantrack.document+json"
+
+// archived is where one document's page and record were written in this crawl.
+type archived struct {
+	sha      string
+	response archive.Location
+	meta     archive.Location
+	page     bool // the document has a page response (else only its record)
+}
+
+// archiveResult writes a crawl's exchanges and one record per article to the archive, synced,
+// and returns where each article's went. It runs before the index or the state hear of any of it.
+func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article) (map[string]archived, error) {
+	st := p.Store.Archive
+	exs := make([]archive.Exchange, len(res.Exchanges))
+	pageOf := map[string]int{}
+	for i, e := range res.Exchanges {
+		exs[i] = archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
+			Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}
+		if e.Doc != "" {
+			pageOf[e.Doc] = i
+		}
+	}
+	metas := make([]archive.Meta, len(raw))
+	for i, a := range raw {
+		ex, ok := pageOf[a.ID]
+		if ok {
+			sum := sha256.Sum256(res.Exchanges[ex].Body)
+			a.SHA256 = hex.EncodeToString(sum[:])
+		} else {
+			ex = -1
+		}
+		a.Entities = article.Entities{}
+		data, err := json.Marshal(a)
+		if err != nil {
+			return nil, fmt.Errorf("archive: record of %s: %w", a.ID, err)
+		}
+		metas[i] = archive.Meta{TargetURI: a.URL, ContentType: DocumentRecordType, Data: data, At: a.Fetched, RefersTo: ex}
+	}
+	w, err := st.AppendAll(exs, metas)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]archived, len(raw))
+	for i, a := range raw {
+		ar := archived{meta: w.Metas[i]}
+		if ex, ok := pageOf[a.ID]; ok {
+			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
+		}
+		out[a.ID] = ar
+	}
+	return out, nil
+}
+
+// history joins each article to what is already known of it: the URLs it was known under, its
+// earlier versions and the time its text changed. It returns the state records to write with
+// the versions they now have. The index is read only for documents the state has seen.
+func (p *Pipeline) history(ix *index.Index, arts []article.Article, stored map[string]archived) (map[string]state.Doc, error) {
+	ids := make([]string, len(arts))
+	for i, a := range arts {
+		ids[i] = a.ID
+	}
+	docs, err := p.Store.State.Docs(ids...)
+	if err != nil {
+		return nil, fmt.Errorf("read stored documents: %w", err)
+	}
+	for i := range arts {
+		a := &arts[i]
+		d, seen := docs[a.ID]
+		var old article.Article
+		hasOld := false
+		if seen {
+			o, err := ix.Get(a.ID)
+			switch {
+			case errors.Is(err, index.ErrNotFound):
+			case err != nil:
+				return nil, fmt.Errorf("read stored document %s: %w", a.ID, err)
+			default:
+				old, hasOld = o, true
+				a.AddURLs(old.URL)
+				a.AddURLs(old.AltURLs...)
+			}
+		}
+		vs := d.Versions
+		if len(vs) == 0 && hasOld {
+			for _, v := range old.Versions { // the state lost them: keep what the index says
+				vs = append(vs, state.Version{Fetched: v.Fetched, SHA256: v.SHA256})
+			}
+		}
+		ar, ok := stored[a.ID]
+		if !ok || !ar.page {
+			if hasOld { // no page this time (partial, or listing only): keep the archived ones
+				a.SHA256, a.Versions, a.Changed = old.SHA256, old.Versions, old.Changed
+			}
+			continue
+		}
+		a.SHA256 = ar.sha
+		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta)}
+		switch {
+		case len(vs) == 0 || vs[len(vs)-1].SHA256 != ar.sha:
+			vs = append(vs, nv)
+		case vs[len(vs)-1].Response.File == "":
+			vs[len(vs)-1].Response, vs[len(vs)-1].Meta = nv.Response, nv.Meta
+		}
+		a.Versions = make([]article.Version, len(vs))
+		for j, v := range vs {
+			a.Versions[j] = article.Version{Fetched: v.Fetched, SHA256: v.SHA256}
+		}
+		if hasOld {
+			a.Changed = old.Changed
+			if old.SHA256 != "" && old.SHA256 != ar.sha && old.Text != a.Text {
+				a.Changed = a.Fetched.UTC()
+			}
+		}
+		d.ID = a.ID
+		d.Versions = vs
+		docs[a.ID] = d
+	}
+	return docs, nil
+}
+
+func stateLoc(l archive.Location) state.Location {
+	return state.Location{File: l.File, Offset: l.Offset, Length: l.Length}
+}
+
+// ArchiveLoc converts a location kept in the state to the archive's.
+func ArchiveLoc(l state.Location) archive.Location {
+	return archive.Location{File: l.File, Offset: l.Offset, Length: l.Length}
+}
