@@ -203,7 +203,9 @@ func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id,
 	b := gowarc.NewRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
 		gowarc.WithDefaultDigestAlgorithm("sha256"))
 	b.AddWarcHeader(gowarc.WarcRecordID, id)
-	b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	if uri != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	}
 	b.AddWarcHeaderTime(gowarc.WarcDate, at.UTC())
 	b.AddWarcHeader(gowarc.ContentType, contentType)
 	if concurrentTo != "" {

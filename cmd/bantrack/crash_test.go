@@ -274,6 +274,7 @@ type exportRecord struct {
 	ID       string `json:"id"`
 	URL      string `json:"url"`
 	SHA256   string `json:"sha256"`
+	Text     string `json:"text"`
 	Versions []struct {
 		Fetched time.Time `json:"fetched"`
 		SHA256  string    `json:"sha256"`

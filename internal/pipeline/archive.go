@@ -147,3 +147,8 @@ func stateLoc(l archive.Location) state.Location {
 func ArchiveLoc(l state.Location) archive.Location {
 	return archive.Location{File: l.File, Offset: l.Offset, Length: l.Length}
 }
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
