@@ -43,6 +43,9 @@ type Pipeline struct {
 
 	once sync.Once
 	cr   *crawler.Crawler
+	// saving serialises the archived saves: archive order, versions and the state's offset
+	// index then follow one order, the one reindex replays.
+	saving sync.Mutex
 }
 
 // Stages sums the time each pipeline stage took, over every worker.
@@ -188,6 +191,8 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	var docs map[string]state.Doc
 	var stored map[string]archived
 	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
+		p.saving.Lock()
+		defer p.saving.Unlock()
 		t := time.Now()
 		var err error
 		if stored, err = p.archiveResult(res, res.Articles); err != nil {

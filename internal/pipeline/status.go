@@ -75,7 +75,7 @@ func ReadLiveStatus(ctx context.Context, cfg *config.Config, dir string, now tim
 	st, err := state.OpenReadOnly(filepath.Join(dir, "state.db"), StatusReadTimeout)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		rep := &Status{Data: dir, AsOf: now, Index: IndexStatus{Path: filepath.Join(dir, "index.bleve")}}
+		rep := &Status{Data: dir, AsOf: now, Index: IndexStatus{Path: IndexPath(dir)}}
 		rep.Notes = append(rep.Notes, "nothing crawled yet: run bantrack crawl")
 		return rep, nil
 	case err != nil:
@@ -97,7 +97,7 @@ func ReadLiveStatus(ctx context.Context, cfg *config.Config, dir string, now tim
 
 // CollectStatus reads the figures from an open store and index (ix may be nil: no index yet).
 func CollectStatus(ctx context.Context, dir string, st *state.Store, ix *index.Index, now time.Time) (*Status, error) {
-	rep := &Status{Data: dir, AsOf: now.UTC(), Index: IndexStatus{Path: filepath.Join(dir, "index.bleve")}}
+	rep := &Status{Data: dir, AsOf: now.UTC(), Index: IndexStatus{Path: IndexPath(dir)}}
 	hs, err := st.Healths()
 	if err != nil {
 		return nil, err

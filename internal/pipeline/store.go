@@ -40,6 +40,9 @@ func OpenWriter(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{Dir: dir, lock: l, openWait: 10 * time.Minute}
+	if err := recoverIndex(dir); err != nil {
+		return nil, errors.Join(err, l.Release())
+	}
 	if s.State, err = state.OpenShared(filepath.Join(dir, "state.db")); err != nil {
 		return nil, errors.Join(err, l.Release())
 	}
@@ -48,9 +51,6 @@ func OpenWriter(dir string) (*Store, error) {
 	}
 	return s, nil
 }
-
-// IndexPath is the index's path in a data folder.
-func IndexPath(dir string) string { return filepath.Join(dir, "index.bleve") }
 
 // ArchivePath is the archive's folder in a data folder.
 func ArchivePath(dir string) string { return filepath.Join(dir, "archive") }
@@ -118,5 +118,11 @@ func (s *Store) Close() error {
 func OpenReader(ctx context.Context, dir string, wait time.Duration) (*index.Index, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	return index.OpenReader(ctx, IndexPath(dir))
+	path := IndexPath(dir)
+	ix, err := index.OpenReader(ctx, path)
+	if errors.Is(err, index.ErrNoIndex) && IndexPath(dir) != path {
+		// a reindex made another index live and removed this one between the two steps
+		return index.OpenReader(ctx, IndexPath(dir))
+	}
+	return ix, err
 }
