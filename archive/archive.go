@@ -65,6 +65,23 @@ func Open(dir string, maxFile int64) (*Store, error) {
 	return &Store{dir: dir, maxFile: maxFile}, nil
 }
 
+// SetFileSize sets the size at which files are rotated (<= 0: DefaultFileSize).
+func (s *Store) SetFileSize(n int64) {
+	if n <= 0 {
+		n = DefaultFileSize
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxFile = n
+}
+
+// Current is the name of the file being appended to, "" when none is open. Retention leaves it.
+func (s *Store) Current() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
+}
+
 // Dir is the archive's folder.
 func (s *Store) Dir() string { return s.dir }
 

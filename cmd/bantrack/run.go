@@ -296,7 +296,11 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 	if !ok {
 		return fmt.Errorf("source %s is no longer in %s", name, cfg.Path)
 	}
-	return p.CrawlSource(ctx, src).Err
+	err = p.CrawlSource(ctx, src).Err
+	if _, rerr := p.Retain(context.WithoutCancel(ctx)); rerr != nil {
+		d.log.Error("archive retention failed; the archive is whole, only over its max_size", "error", rerr)
+	}
+	return err
 }
 
 // stop stops taking new jobs and waits for running ones: stopTimeout, then they are cancelled and

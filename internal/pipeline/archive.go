@@ -28,9 +28,58 @@ type archived struct {
 	page     bool // the document has a page response (else only its record)
 }
 
-// archiveResult writes a crawl's exchanges and one record per article to the archive, synced,
-// and returns where each article's went. It runs before the index or the state hear of any of it.
-func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article) (map[string]archived, error) {
+// known is what the state and the index already hold of a crawl's documents.
+type known struct {
+	docs map[string]state.Doc       // the state's records, with the versions' locations
+	old  map[string]article.Article // the indexed copies of documents the state has seen
+}
+
+// lookup reads what is known of the articles: the state's records in one transaction, and the
+// indexed copy of each document the state has seen.
+func (p *Pipeline) lookup(ix *index.Index, arts []article.Article) (known, error) {
+	ids := make([]string, len(arts))
+	for i, a := range arts {
+		ids[i] = a.ID
+	}
+	k := known{old: map[string]article.Article{}}
+	var err error
+	if k.docs, err = p.Store.State.Docs(ids...); err != nil {
+		return k, fmt.Errorf("read stored documents: %w", err)
+	}
+	for _, id := range ids {
+		if _, seen := k.docs[id]; !seen {
+			continue
+		}
+		o, err := ix.Get(id)
+		switch {
+		case errors.Is(err, index.ErrNotFound):
+		case err != nil:
+			return k, fmt.Errorf("read stored document %s: %w", id, err)
+		default:
+			k.old[id] = o
+		}
+	}
+	return k, nil
+}
+
+// unchanged says whether a document's record would repeat the one archived last for it: same
+// page body (or none), title, text, date and status.
+func (k known) unchanged(a article.Article, sha string) bool {
+	old, ok := k.old[a.ID]
+	if !ok || old.Title != a.Title || old.Text != a.Text || !old.Published.Equal(a.Published) || old.Status != a.Status {
+		return false
+	}
+	vs := k.docs[a.ID].Versions
+	if sha == "" {
+		return old.SHA256 == "" && len(vs) == 0
+	}
+	return len(vs) > 0 && vs[len(vs)-1].SHA256 == sha && vs[len(vs)-1].Meta.File != "" && !vs[len(vs)-1].Dropped
+}
+
+// archiveResult writes a crawl's exchanges, and a record for each article that is new or differs
+// from the one archived last for it, to the archive, synced, and returns where each article's went.
+// It runs before the index or the state hear of any of it.
+func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k known) (map[string]archived, error) {
 	st := p.Store.Archive
 	exs := make([]archive.Exchange, len(res.Exchanges))
 	pageOf := map[string]int{}
@@ -41,29 +90,36 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article) (map
 			pageOf[e.Doc] = i
 		}
 	}
-	metas := make([]archive.Meta, len(raw))
-	for i, a := range raw {
+	metas := make([]archive.Meta, 0, len(raw))
+	metaOf := map[string]int{}
+	for _, a := range raw {
 		ex, ok := pageOf[a.ID]
 		if ok {
-			sum := sha256.Sum256(res.Exchanges[ex].Body)
-			a.SHA256 = hex.EncodeToString(sum[:])
+			a.SHA256 = sha256Hex(res.Exchanges[ex].Body)
 		} else {
 			ex = -1
+		}
+		if k.unchanged(a, a.SHA256) {
+			continue
 		}
 		a.Entities = article.Entities{}
 		data, err := json.Marshal(a)
 		if err != nil {
 			return nil, fmt.Errorf("archive: record of %s: %w", a.ID, err)
 		}
-		metas[i] = archive.Meta{TargetURI: a.URL, ContentType: DocumentRecordType, Data: data, At: a.Fetched, RefersTo: ex}
+		metaOf[a.ID] = len(metas)
+		metas = append(metas, archive.Meta{TargetURI: a.URL, ContentType: DocumentRecordType, Data: data, At: a.Fetched, RefersTo: ex})
 	}
 	w, err := st.AppendAll(exs, metas)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]archived, len(raw))
-	for i, a := range raw {
-		ar := archived{meta: w.Metas[i]}
+	for _, a := range raw {
+		var ar archived
+		if i, ok := metaOf[a.ID]; ok {
+			ar.meta = w.Metas[i]
+		}
 		if ex, ok := pageOf[a.ID]; ok {
 			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
 		}
@@ -74,32 +130,16 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article) (map
 
 // history joins each article to what is already known of it: the URLs it was known under, its
 // earlier versions and the time its text changed. It returns the state records to write with
-// the versions they now have. The index is read only for documents the state has seen.
-func (p *Pipeline) history(ix *index.Index, arts []article.Article, stored map[string]archived) (map[string]state.Doc, error) {
-	ids := make([]string, len(arts))
-	for i, a := range arts {
-		ids[i] = a.ID
-	}
-	docs, err := p.Store.State.Docs(ids...)
-	if err != nil {
-		return nil, fmt.Errorf("read stored documents: %w", err)
-	}
+// the versions they now have.
+func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k known) map[string]state.Doc {
+	docs := k.docs
 	for i := range arts {
 		a := &arts[i]
-		d, seen := docs[a.ID]
-		var old article.Article
-		hasOld := false
-		if seen {
-			o, err := ix.Get(a.ID)
-			switch {
-			case errors.Is(err, index.ErrNotFound):
-			case err != nil:
-				return nil, fmt.Errorf("read stored document %s: %w", a.ID, err)
-			default:
-				old, hasOld = o, true
-				a.AddURLs(old.URL)
-				a.AddURLs(old.AltURLs...)
-			}
+		d := docs[a.ID]
+		old, hasOld := k.old[a.ID]
+		if hasOld {
+			a.AddURLs(old.URL)
+			a.AddURLs(old.AltURLs...)
 		}
 		vs := d.Versions
 		if len(vs) == 0 && hasOld {
@@ -119,8 +159,12 @@ func (p *Pipeline) history(ix *index.Index, arts []article.Article, stored map[s
 		switch {
 		case len(vs) == 0 || vs[len(vs)-1].SHA256 != ar.sha:
 			vs = append(vs, nv)
-		case vs[len(vs)-1].Response.File == "":
-			vs[len(vs)-1].Response, vs[len(vs)-1].Meta = nv.Response, nv.Meta
+		case vs[len(vs)-1].Response.File == "" || vs[len(vs)-1].Dropped:
+			// the state lost where it lay, or retention dropped it: the body is archived again here
+			vs[len(vs)-1].Response, vs[len(vs)-1].Dropped = nv.Response, false
+			if nv.Meta.File != "" {
+				vs[len(vs)-1].Meta = nv.Meta
+			}
 		}
 		a.Versions = make([]article.Version, len(vs))
 		for j, v := range vs {
@@ -136,7 +180,7 @@ func (p *Pipeline) history(ix *index.Index, arts []article.Article, stored map[s
 		d.Versions = vs
 		docs[a.ID] = d
 	}
-	return docs, nil
+	return docs
 }
 
 func stateLoc(l archive.Location) state.Location {

@@ -78,6 +78,9 @@ func (s *Stages) add(entities, ix, st, arch time.Duration, arts []article.Articl
 // Crawler returns the pipeline's crawler, made on first use.
 func (p *Pipeline) Crawler() *crawler.Crawler {
 	p.once.Do(func() {
+		if p.Store.Archive != nil && p.Config.Archive.FileSize > 0 {
+			p.Store.Archive.SetFileSize(p.Config.Archive.FileSize)
+		}
 		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh,
 			KeepExchanges: p.archiving()}
 		if p.Tune != nil {
@@ -127,6 +130,9 @@ func (p *Pipeline) Crawl(ctx context.Context, srcs []config.Source) []SourceSumm
 		}()
 	}
 	wg.Wait()
+	if _, err := p.Retain(context.WithoutCancel(ctx)); err != nil {
+		p.Log.Error("archive retention failed; the archive is whole, only over its max_size", "error", err)
+	}
 	p.SaveStatus(context.WithoutCancel(ctx), nil, nil, time.Time{})
 	return sums
 }
@@ -190,17 +196,46 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	var tEntities, tIndex, tArchive time.Duration
 	var docs map[string]state.Doc
 	var stored map[string]archived
+	res.Articles = lastByID(res.Articles)
 	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
 		p.saving.Lock()
 		defer p.saving.Unlock()
 		t := time.Now()
+		var ix *index.Index
+		release := func() {}
+		var k known
+		if len(res.Articles) > 0 {
+			var err error
+			if ix, release, err = p.Store.UseIndex(ctx); err != nil {
+				return fmt.Errorf("index: %w", err)
+			}
+			if k, err = p.lookup(ix, res.Articles); err != nil {
+				release()
+				return err
+			}
+		}
 		var err error
-		if stored, err = p.archiveResult(res, res.Articles); err != nil {
+		if stored, err = p.archiveResult(res, res.Articles, k); err != nil {
+			release()
 			return fmt.Errorf("archive: %w", err)
 		}
 		tArchive = time.Since(t)
-	}
-	if len(res.Articles) > 0 {
+		if len(res.Articles) > 0 {
+			t = time.Now()
+			arts = Analyze(res.Articles)
+			tEntities = time.Since(t)
+			t = time.Now()
+			docs = p.history(arts, stored, k)
+			if err = ix.Put(ctx, arts...); err != nil {
+				err = fmt.Errorf("index: %w", err)
+			}
+			tIndex = time.Since(t)
+		}
+		release()
+		if err != nil {
+			return err
+		}
+	} else if len(res.Articles) > 0 {
 		t := time.Now()
 		arts = Analyze(res.Articles)
 		tEntities = time.Since(t)
@@ -209,11 +244,7 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		if err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		if stored != nil {
-			docs, err = p.history(ix, arts, stored)
-		} else {
-			err = p.keepURLs(ix, arts)
-		}
+		err = p.keepURLs(ix, arts)
 		if err == nil {
 			if err = ix.Put(ctx, arts...); err != nil {
 				err = fmt.Errorf("index: %w", err)
@@ -259,6 +290,26 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		return fmt.Errorf("record crawl state: %w", err)
 	}
 	return nil
+}
+
+// lastByID keeps the last of articles that share an id (a listing naming one page twice): the
+// index writes a batch in parallel chunks, so which copy won would be left to chance, and
+// reindex replays the archive's records in order, the last winning.
+func lastByID(arts []article.Article) []article.Article {
+	last := make(map[string]int, len(arts))
+	for i, a := range arts {
+		last[a.ID] = i
+	}
+	if len(last) == len(arts) {
+		return arts
+	}
+	out := make([]article.Article, 0, len(last))
+	for i, a := range arts {
+		if last[a.ID] == i {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // keepURLs carries over the URLs a document was already known under, so that a copy found in a

@@ -29,7 +29,7 @@ func Versions(dir string, art article.Article, wait time.Duration) ([]state.Vers
 		if derr != nil {
 			return nil, derr
 		}
-		if ok && len(d.Versions) > 0 && d.Versions[len(d.Versions)-1].Response.File != "" {
+		if last := len(d.Versions) - 1; ok && last >= 0 && (d.Versions[last].Response.File != "" || d.Versions[last].Dropped) {
 			return d.Versions, nil
 		}
 	}

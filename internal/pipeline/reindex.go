@@ -288,14 +288,20 @@ func (b *rebuild) add(r archive.Record) error {
 		b.docs[a.ID] = d
 	}
 	loc, page := b.responses[r.RefersTo]
-	if page {
-		sha := b.shas[r.RefersTo]
+	sha := b.shas[r.RefersTo]
+	if !page && r.RefersTo != "" && a.SHA256 != "" {
+		sha = a.SHA256 // the page was dropped by retention: its record still names its hash
+	}
+	if sha != "" {
 		sum := sha256.Sum256([]byte(a.Text))
 		if n := len(d.versions); n == 0 || d.versions[n-1].SHA256 != sha {
 			if n > 0 && sum != d.textSum {
 				d.changed = a.Fetched.UTC()
 			}
-			d.versions = append(d.versions, state.Version{Fetched: a.Fetched.UTC(), SHA256: sha, Response: stateLoc(loc), Meta: stateLoc(r.Location)})
+			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: sha, Response: stateLoc(loc), Meta: stateLoc(r.Location), Dropped: !page}
+			d.versions = append(d.versions, v)
+		} else if page && d.versions[n-1].Dropped {
+			d.versions[n-1].Response, d.versions[n-1].Dropped = stateLoc(loc), false
 		}
 		d.sha, d.textSum = sha, sum
 	}

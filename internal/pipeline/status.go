@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/state"
@@ -31,6 +32,7 @@ type Status struct {
 	Holder     *LockHolder    `json:"lock_holder,omitempty"`
 	Daemon     *DaemonInfo    `json:"daemon,omitempty"` // the `run` that wrote the snapshot, while up
 	Index      IndexStatus    `json:"index"`
+	Archive    ArchiveStatus  `json:"archive"`
 	Seen       int            `json:"seen_documents"` // documents the state store has recorded
 	LastDigest *state.Digest  `json:"last_digest,omitempty"`
 	NextDigest time.Time      `json:"next_digest,omitzero"`
@@ -52,6 +54,26 @@ type IndexStatus struct {
 	Path      string `json:"path"`
 	Bytes     int64  `json:"bytes"`
 	Documents uint64 `json:"documents"`
+}
+
+// ArchiveStatus is the WARC archive's size.
+type ArchiveStatus struct {
+	Path    string `json:"path"`
+	Bytes   int64  `json:"bytes"`
+	Files   int    `json:"files"`
+	MaxSize int64  `json:"max_size,omitempty"` // archive.max_size of feeds.yaml; 0: no limit
+}
+
+// ReadArchiveStatus reads the archive's size from its files (it needs no lock).
+func ReadArchiveStatus(dir string, cfg *config.Config) ArchiveStatus {
+	as := ArchiveStatus{Path: ArchivePath(dir)}
+	as.Bytes, _ = archive.Size(as.Path)
+	files, _ := archive.Files(as.Path)
+	as.Files = len(files)
+	if cfg != nil {
+		as.MaxSize = cfg.Archive.MaxSize
+	}
+	return as
 }
 
 type SourceStatus struct {

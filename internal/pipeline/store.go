@@ -46,6 +46,9 @@ func OpenWriter(dir string) (*Store, error) {
 	if s.State, err = state.OpenShared(filepath.Join(dir, "state.db")); err != nil {
 		return nil, errors.Join(err, l.Release())
 	}
+	if err := recoverArchive(ArchivePath(dir), s.State); err != nil {
+		return nil, errors.Join(err, s.State.Close(), l.Release())
+	}
 	if s.Archive, err = archive.Open(ArchivePath(dir), 0); err != nil {
 		return nil, errors.Join(err, s.State.Close(), l.Release())
 	}
