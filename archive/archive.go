@@ -287,8 +287,17 @@ func (s *Store) rotate() error {
 		}
 		s.f = nil
 	}
+	// The new name must sort after every file there, rewrites of compacted files included (a
+	// rewrite takes the name of the file it replaced, which may be this second's first name).
+	last := ""
+	if names, err := Files(s.dir); err == nil && len(names) > 0 {
+		last = canonical(names[len(names)-1])
+	}
 	for serial := 0; ; serial++ {
 		name := fmt.Sprintf("bantrack-%s-%04d.warc.gz", time.Now().UTC().Format("20060102150405"), serial)
+		if name <= last {
+			continue
+		}
 		f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 		if errors.Is(err, os.ErrExist) {
 			continue

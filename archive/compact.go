@@ -33,6 +33,14 @@ func rewriteName(name string) string {
 	return fmt.Sprintf("%s-r%d.warc.gz", base, n)
 }
 
+// canonical is the name of the file a rewrite stands for: "a-r2.warc.gz" → "a.warc.gz".
+func canonical(name string) string {
+	if m := rewriteRE.FindStringSubmatch(name); m != nil {
+		return m[1] + ".warc.gz"
+	}
+	return name
+}
+
 // original is the file a rewrite replaces, by name: "a-r2.warc.gz" replaces "a-r1.warc.gz" or
 // "a.warc.gz".
 func originals(name string) []string {

@@ -112,3 +112,37 @@ func TestCompact(t *testing.T) {
 		t.Errorf("a second rewrite %s does not replace %s and %s", got, c.Old, c.New)
 	}
 }
+
+// TestRotateAfterRewrite: a file begun in the same second as a compacted one must sort after its
+// rewrite, or Scan would replay newer records before older ones.
+func TestRotateAfterRewrite(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := Exchange{URL: "http://example.org/", Status: 200, Body: []byte("x")}
+	loc, _, err := st.Append(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc1, _, err := st.Append(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compact(dir, loc.File, func(r Record) bool { return r.Type != "request" })
+	if err != nil || c.New == "" {
+		t.Fatalf("compact: %+v %v", c, err)
+	}
+	if err := Finish(dir, c); err != nil {
+		t.Fatal(err)
+	}
+	loc2, _, err := st.Append(ex) // rotates (file size 1), likely within the same second
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := Files(dir)
+	if len(files) != 3 || files[0] != c.New || files[1] != loc1.File || files[2] != loc2.File {
+		t.Errorf("files %v; want the rewrite %s, the second file %s, then the new file %s", files, c.New, loc1.File, loc2.File)
+	}
+}

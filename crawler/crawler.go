@@ -152,6 +152,8 @@ type session struct {
 
 	exMu      sync.Mutex
 	exchanges []Exchange // responses read, when Options.KeepExchanges is set
+
+	recheck *[2]string // ETag and Last-Modified of the page being re-checked (Recheck)
 }
 
 func (s *session) maxBody() int64 {

@@ -158,9 +158,11 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	for k, v := range s.src.Headers {
 		req.Header.Set(k, v)
 	}
-	if conditional && c.opts.Store != nil {
-		etag, lm, err := c.opts.Store.Validators(s.validatorKey(u.String()))
-		if err != nil {
+	if conditional && (c.opts.Store != nil || s.recheck != nil) {
+		var etag, lm string
+		if s.recheck != nil {
+			etag, lm = s.recheck[0], s.recheck[1]
+		} else if etag, lm, err = c.opts.Store.Validators(s.validatorKey(u.String())); err != nil {
 			return nil, fmt.Errorf("read validators: %w", err)
 		}
 		if etag != "" {

@@ -323,6 +323,11 @@ type Doc struct {
 	// the archive: the offset index that show --raw, show --versions and evidence read. MarkSeen
 	// keeps the stored versions of a Doc given without any.
 	Versions []Version `json:"versions,omitempty"`
+	// Published is the document's date, for the window in which its page is re-checked.
+	Published time.Time `json:"published,omitzero"`
+	// Checked is when the page was last fetched or re-checked; MarkSeen keeps the stored value
+	// of a Doc given without one.
+	Checked time.Time `json:"checked,omitzero"`
 }
 
 // Version is one distinct body archived for a document.
@@ -332,6 +337,9 @@ type Version struct {
 	Response Location  `json:"response"`          // the response record (raw body)
 	Meta     Location  `json:"meta,omitzero"`     // the metadata record of what bantrack read from it
 	Dropped  bool      `json:"dropped,omitempty"` // the response was removed by the archive's retention
+	// The response's validators, for re-checking the page with a conditional GET.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
 }
 
 // Location is where a record lies in the archive folder: file, offset of its gzip member, length.
@@ -363,6 +371,33 @@ func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
 		return nil
 	})
 	return out, err
+}
+
+// SetChecked records when documents' pages were last re-checked; ids the store has not seen
+// are skipped.
+func (s *Store) SetChecked(ids []string, at time.Time) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeen)
+		for _, id := range ids {
+			raw := b.Get([]byte(id))
+			if raw == nil {
+				continue
+			}
+			var d Doc
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			}
+			d.Checked = at.UTC()
+			out, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(id), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SetVersions replaces the stored versions of seen documents (retention and reindex rewrite
@@ -411,11 +446,19 @@ func (s *Store) MarkSeen(docs ...Doc) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, d := range docs {
-			if len(d.Versions) == 0 {
+			if len(d.Versions) == 0 || d.Checked.IsZero() || d.Published.IsZero() {
 				if old := b.Get([]byte(d.ID)); old != nil {
 					var od Doc
 					if json.Unmarshal(old, &od) == nil {
-						d.Versions = od.Versions
+						if len(d.Versions) == 0 {
+							d.Versions = od.Versions
+						}
+						if d.Checked.IsZero() {
+							d.Checked = od.Checked
+						}
+						if d.Published.IsZero() {
+							d.Published = od.Published
+						}
 					}
 				}
 			}

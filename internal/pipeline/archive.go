@@ -25,7 +25,8 @@ type archived struct {
 	sha      string
 	response archive.Location
 	meta     archive.Location
-	page     bool // the document has a page response (else only its record)
+	page     bool   // the document has a page response (else only its record)
+	etag, lm string // the page response's validators
 }
 
 // known is what the state and the index already hold of a crawl's documents.
@@ -122,6 +123,8 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 		}
 		if ex, ok := pageOf[a.ID]; ok {
 			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
+			h := res.Exchanges[ex].ResponseHeader
+			ar.etag, ar.lm = h.Get("ETag"), h.Get("Last-Modified")
 		}
 		out[a.ID] = ar
 	}
@@ -155,7 +158,11 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 			continue
 		}
 		a.SHA256 = ar.sha
-		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta)}
+		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta),
+			ETag: ar.etag, LastModified: ar.lm}
+		if n := len(vs); n > 0 && vs[n-1].SHA256 == ar.sha {
+			vs[n-1].ETag, vs[n-1].LastModified = ar.etag, ar.lm // the same body may come with new validators
+		}
 		switch {
 		case len(vs) == 0 || vs[len(vs)-1].SHA256 != ar.sha:
 			vs = append(vs, nv)
@@ -178,6 +185,7 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 		}
 		d.ID = a.ID
 		d.Versions = vs
+		d.Published = a.Published
 		docs[a.ID] = d
 	}
 	return docs

@@ -38,6 +38,8 @@ type Pipeline struct {
 	Progress func(SourceSummary)
 	// Stages, when set, receives the time spent extracting entities, indexing and recording state.
 	Stages *Stages
+	// RecheckOnly, when set, limits Recheck to these sources.
+	RecheckOnly map[string]bool
 	// NoArchive turns the WARC archive off (the bench measures its cost; nothing else sets it).
 	NoArchive bool
 
@@ -270,8 +272,12 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		inSeen := map[string]bool{}
 		for _, d := range res.Seen {
 			inSeen[d.ID] = true
-			out = append(out, state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now,
-				Status: d.Status, Due: due[d.ID], Versions: docs[d.ID].Versions})
+			sd := state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now,
+				Status: d.Status, Due: due[d.ID], Versions: docs[d.ID].Versions, Published: docs[d.ID].Published}
+			if len(sd.Versions) > 0 {
+				sd.Checked = now // the page was just fetched: its re-checks start from here
+			}
+			out = append(out, sd)
 		}
 		for id, d := range docs {
 			// A document that took this crawl's page under another URL (the same text seen

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/article"
@@ -91,4 +94,45 @@ func VersionRecord(dir string, v state.Version) (article.Article, error) {
 		return article.Article{}, fmt.Errorf("archive: record at %s:%d: %w", v.Meta.File, v.Meta.Offset, err)
 	}
 	return a, nil
+}
+
+// ChangedLines are the lines of text that differ between a document's last two versions whose
+// texts differ ("- removed", "+ added"), at most limit of them: what a digest says of a silent edit.
+func ChangedLines(dir string, art article.Article, wait time.Duration, limit int) ([]string, error) {
+	vs, err := Versions(dir, art, wait)
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	for i := len(vs) - 1; i >= 0 && len(texts) < 2; i-- {
+		rec, err := VersionRecord(dir, vs[i])
+		if err != nil {
+			continue
+		}
+		if len(texts) == 1 && rec.Text == texts[0] {
+			continue // a new body with the same text: look further back
+		}
+		texts = append(texts, rec.Text)
+	}
+	if len(texts) < 2 {
+		return nil, nil
+	}
+	a, b := strings.Split(texts[1], "\n"), strings.Split(texts[0], "\n")
+	var out []string
+	m := difflib.NewMatcher(a, b)
+	for _, op := range m.GetOpCodes() {
+		if op.Tag == 'e' {
+			continue
+		}
+		for _, l := range a[op.I1:op.I2] {
+			out = append(out, "- "+l)
+		}
+		for _, l := range b[op.J1:op.J2] {
+			out = append(out, "+ "+l)
+		}
+	}
+	if len(out) > limit {
+		out = append(out[:limit], fmt.Sprintf("(%d more changed lines: bantrack show --versions %s)", len(out)-limit, art.ID))
+	}
+	return out, nil
 }
