@@ -65,12 +65,109 @@ func Open(dir string, maxFile int64) (*Store, error) {
 	return &Store{dir: dir, maxFile: maxFile}, nil
 }
 
+// SetFileSize sets the size at which files are rotated (<= 0: DefaultFileSize).
+func (s *Store) SetFileSize(n int64) {
+	if n <= 0 {
+		n = DefaultFileSize
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxFile = n
+}
+
+// Current is the name of the file being appended to, "" when none is open. Retention leaves it.
+func (s *Store) Current() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
+}
+
 // Dir is the archive's folder.
 func (s *Store) Dir() string { return s.dir }
 
 // Append writes the exchange as a request and a response record, syncs them to disk and returns
 // the response record's location and the SHA-256 of the body (hex).
 func (s *Store) Append(ex Exchange) (Location, string, error) {
+	w, err := s.AppendAll([]Exchange{ex}, nil)
+	if err != nil {
+		return Location{}, "", err
+	}
+	return w.Responses[0], w.Digests[0], nil
+}
+
+// Meta is a metadata record written by AppendAll: what bantrack derived from a response.
+type Meta struct {
+	TargetURI   string
+	ContentType string
+	Data        []byte
+	At          time.Time
+	// RefersTo is the index, in the same AppendAll call, of the exchange whose response this
+	// record describes (its WARC-Refers-To); -1 when none.
+	RefersTo int
+}
+
+// Written is where AppendAll put its records, in the order given.
+type Written struct {
+	Responses []Location // each exchange's response record
+	Digests   []string   // the hex SHA-256 of each exchange's body
+	Metas     []Location // each metadata record
+}
+
+// AppendAll writes every exchange (a response and a request record each) and every metadata
+// record, each its own gzip member, with one sync at the end: a crawl's batch costs one durable
+// write. Nothing it returns may be recorded elsewhere before it returns without error.
+func (s *Store) AppendAll(exs []Exchange, metas []Meta) (Written, error) {
+	var recs []gowarc.WarcRecord
+	w := Written{Digests: make([]string, len(exs))}
+	respIDs := make([]string, len(exs))
+	for i, ex := range exs {
+		resp, req, digest, id, err := exchangeRecords(ex)
+		if err != nil {
+			closeAll(recs)
+			return Written{}, err
+		}
+		recs = append(recs, resp, req)
+		w.Digests[i], respIDs[i] = digest, id
+	}
+	for _, m := range metas {
+		if m.At.IsZero() {
+			m.At = time.Now()
+		}
+		refers := ""
+		if m.RefersTo >= 0 && m.RefersTo < len(respIDs) {
+			refers = respIDs[m.RefersTo]
+		}
+		rec, err := buildRecord(gowarc.Metadata, m.TargetURI, m.At, m.ContentType,
+			newRecordID(m.TargetURI, m.At, "metadata"), "", refers, bytes.NewReader(m.Data))
+		if err != nil {
+			closeAll(recs)
+			return Written{}, err
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) == 0 {
+		return w, nil
+	}
+	locs, err := s.write(recs...)
+	if err != nil {
+		return Written{}, err
+	}
+	for i := range exs {
+		w.Responses = append(w.Responses, locs[2*i])
+	}
+	w.Metas = locs[2*len(exs):]
+	return w, nil
+}
+
+func closeAll(recs []gowarc.WarcRecord) {
+	for _, r := range recs {
+		r.Close()
+	}
+}
+
+// exchangeRecords builds an exchange's response and request records, and returns the body's
+// SHA-256 and the response record's id.
+func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID string, err error) {
 	if ex.Method == "" {
 		ex.Method = http.MethodGet
 	}
@@ -81,38 +178,34 @@ func (s *Store) Append(ex Exchange) (Location, string, error) {
 		ex.Fetched = time.Now()
 	}
 	sum := sha256.Sum256(ex.Body)
-	digest := hex.EncodeToString(sum[:])
+	digest = hex.EncodeToString(sum[:])
 
-	respID := newRecordID(ex.URL, ex.Fetched, "response")
+	respID = newRecordID(ex.URL, ex.Fetched, "response")
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "%s %d %s\r\n", ex.Proto, ex.Status, http.StatusText(ex.Status))
 	writeHeader(&head, ex.ResponseHeader)
-	resp, err := build(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "",
+	resp, err = buildRecord(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "", "",
 		io.MultiReader(&head, bytes.NewReader(ex.Body)))
 	if err != nil {
-		return Location{}, "", err
+		return nil, nil, "", "", err
 	}
-	u := ex.URL
 	var reqHead bytes.Buffer
-	path, host := requestTarget(u)
+	path, host := requestTarget(ex.URL)
 	fmt.Fprintf(&reqHead, "%s %s HTTP/1.1\r\nHost: %s\r\n", ex.Method, path, host)
 	writeHeader(&reqHead, ex.RequestHeader)
-	req, err := build(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
-		newRecordID(ex.URL, ex.Fetched, "request"), respID, &reqHead)
+	req, err = buildRecord(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
+		newRecordID(ex.URL, ex.Fetched, "request"), respID, "", &reqHead)
 	if err != nil {
-		return Location{}, "", err
+		resp.Close()
+		return nil, nil, "", "", err
 	}
-	locs, err := s.write(resp, req)
-	if err != nil {
-		return Location{}, "", err
-	}
-	return locs[0], digest, nil
+	return resp, req, digest, respID, nil
 }
 
 // AppendMetadata writes a metadata record about targetURI (bantrack's export record of a document,
 // say) and returns its location.
 func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at time.Time) (Location, error) {
-	rec, err := build(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", bytes.NewReader(data))
+	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", "", bytes.NewReader(data))
 	if err != nil {
 		return Location{}, err
 	}
@@ -123,15 +216,20 @@ func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at ti
 	return locs[0], nil
 }
 
-func build(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo string, body io.Reader) (gowarc.WarcRecord, error) {
+func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string, body io.Reader) (gowarc.WarcRecord, error) {
 	b := gowarc.NewRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
 		gowarc.WithDefaultDigestAlgorithm("sha256"))
 	b.AddWarcHeader(gowarc.WarcRecordID, id)
-	b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	if uri != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	}
 	b.AddWarcHeaderTime(gowarc.WarcDate, at.UTC())
 	b.AddWarcHeader(gowarc.ContentType, contentType)
 	if concurrentTo != "" {
 		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+	}
+	if refersTo != "" {
+		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
 	}
 	if _, err := b.ReadFrom(body); err != nil {
 		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
@@ -189,8 +287,17 @@ func (s *Store) rotate() error {
 		}
 		s.f = nil
 	}
+	// The new name must sort after every file there, rewrites of compacted files included (a
+	// rewrite takes the name of the file it replaced, which may be this second's first name).
+	last := ""
+	if names, err := Files(s.dir); err == nil && len(names) > 0 {
+		last = canonical(names[len(names)-1])
+	}
 	for serial := 0; ; serial++ {
 		name := fmt.Sprintf("bantrack-%s-%04d.warc.gz", time.Now().UTC().Format("20060102150405"), serial)
+		if name <= last {
+			continue
+		}
 		f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 		if errors.Is(err, os.ErrExist) {
 			continue

@@ -14,13 +14,17 @@ import (
 
 // Record is one record as Scan reads it.
 type Record struct {
-	Type      string // response, request, metadata, warcinfo
-	TargetURI string
-	Date      time.Time
-	Status    int         // response records
-	Header    http.Header // the HTTP header of a response or request record
-	Body      []byte      // a response's payload (the raw body) or a metadata record's block
-	Location  Location
+	Type        string // response, request, metadata, warcinfo
+	ID          string // WARC-Record-ID
+	RefersTo    string // WARC-Refers-To
+	Concurrent  string // WARC-Concurrent-To (a request names its response)
+	ContentType string // the record's Content-Type
+	TargetURI   string
+	Date        time.Time
+	Status      int         // response records
+	Header      http.Header // the HTTP header of a response or request record
+	Body        []byte      // a response's payload (the raw body) or a metadata record's block
+	Location    Location
 }
 
 // Scan calls fn for every record of every file in dir, oldest file first, in file order: what
@@ -38,6 +42,9 @@ func Scan(dir string, fn func(Record) error) error {
 	}
 	return nil
 }
+
+// ScanFile is Scan for one file of the folder.
+func ScanFile(dir, name string, fn func(Record) error) error { return scanFile(dir, name, fn) }
 
 func scanFile(dir, name string, fn func(Record) error) error {
 	f, err := os.Open(filepath.Join(dir, name))
@@ -69,7 +76,8 @@ func scanFile(dir, name string, fn func(Record) error) error {
 
 func convert(wr gowarc.WarcRecord) (Record, error) {
 	h := wr.WarcHeader()
-	out := Record{Type: wr.Type().String(), TargetURI: h.Get(gowarc.WarcTargetURI)}
+	out := Record{Type: wr.Type().String(), TargetURI: h.Get(gowarc.WarcTargetURI), ID: h.Get(gowarc.WarcRecordID),
+		RefersTo: h.Get(gowarc.WarcRefersTo), Concurrent: h.Get(gowarc.WarcConcurrentTo), ContentType: h.Get(gowarc.ContentType)}
 	out.Date, _ = h.GetTime(gowarc.WarcDate)
 	var body io.Reader
 	switch blk := wr.Block().(type) {

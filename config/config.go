@@ -22,6 +22,7 @@ type Config struct {
 	Gazetteer string
 	Sources   []Source
 	Digest    Digest
+	Archive   Archive
 }
 
 // Source is one place bantrack crawls, with the defaults already applied.

@@ -80,6 +80,7 @@ func TestLoadContractExample(t *testing.T) {
 				PasswordEnv: "BANTRACK_SMTP_PASSWORD", Timeout: 30 * time.Second,
 			},
 		},
+		Archive: DefaultArchive(),
 	}
 	if got, want := c.Sources[0].Timezone.String(), want.Sources[0].Timezone.String(); got != want {
 		t.Errorf("Timezone = %s; want %s", got, want)
@@ -608,5 +609,26 @@ func TestGazetteerPath(t *testing.T) {
 	errs := errorList(t, err)
 	if len(errs) != 1 || errs[0].Line != 1 || errs[0].Field != "gazetteer" || !strings.Contains(errs[0].Msg, "missing.yaml") {
 		t.Errorf("missing file: %v; want one error at line 1 naming the file", err)
+	}
+}
+
+func TestParseArchive(t *testing.T) {
+	c, err := Parse("f.yaml", []byte("archive:\n  max_size: 20GiB\n  recheck_for: 14d\n  recheck_every: 6h\nsources:\n  - name: a\n    kind: feed\n    url: https://example.org/feed\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Archive{MaxSize: 20 << 30, FileSize: DefaultArchiveFileSize, RecheckFor: 14 * 24 * time.Hour, RecheckEvery: 6 * time.Hour}
+	if c.Archive != want {
+		t.Errorf("archive = %+v; want %+v", c.Archive, want)
+	}
+	_, err = Parse("f.yaml", []byte("archive:\n  max_size: 10KiB\n  recheck_for: 3w\n  maxsize: 1\nsources:\n  - name: a\n    kind: feed\n    url: https://example.org/feed\n"))
+	for _, w := range []string{
+		`f.yaml:2: archive.max_size: max_size 10KiB is below 64KiB`,
+		`f.yaml:3: archive.recheck_for: duration "3w" does not parse`,
+		`f.yaml:4: archive: unknown field "maxsize"; did you mean "max_size"?`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("bad archive section: error %v; want %q", err, w)
+		}
 	}
 }

@@ -42,7 +42,7 @@ func Parse(name string, data []byte) (*Config, error) {
 
 // Field names, in the order the documentation gives them.
 var (
-	topFields     = []string{"gazetteer", "user_agent", "defaults", "sources", "digest"}
+	topFields     = []string{"gazetteer", "user_agent", "defaults", "sources", "digest", "archive"}
 	sourceFields  = []string{"name", "kind", "url", "lang", "timezone", "schedule", "rate", "timeout", "max_body", "retries", "robots", "list", "article", "filter", "fetch_articles", "allow_hosts", "headers"}
 	listFields    = []string{"item", "link", "title", "date", "summary", "date_format", "json", "next", "page_url", "max_pages"}
 	articleFields = []string{"content", "title", "date"}
@@ -102,7 +102,7 @@ func (p *parser) syntax(err error) {
 
 // config is Parse without the error joining.
 func (p *parser) config(data []byte) *Config {
-	c := &Config{Path: p.file, UserAgent: DefaultUserAgent, Digest: DefaultDigest()}
+	c := &Config{Path: p.file, UserAgent: DefaultUserAgent, Digest: DefaultDigest(), Archive: DefaultArchive()}
 	root := p.document(data)
 	if root == nil {
 		return c
@@ -128,6 +128,8 @@ func (p *parser) config(data []byte) *Config {
 			sources = v
 		case "digest":
 			p.digest(k, v, path, &c.Digest)
+		case "archive":
+			p.archive(v, path, &c.Archive)
 		}
 	})
 	if sources == nil {

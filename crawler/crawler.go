@@ -56,6 +56,10 @@ type Options struct {
 	MaxItems        int           // items taken from one listing at most, newest first for sitemaps; 100 when 0
 	Workers         int           // article pages of one source fetched and read at once; 2 when 0
 
+	// KeepExchanges makes Crawl return every response it read in full in Result.Exchanges, for
+	// the archive.
+	KeepExchanges bool
+
 	Stats *Stats // when set, article fetch and page reading times are added to it (benchmarks)
 	// OnFetch, when set, is called after each article page fetch with its source, duration and
 	// error (nil on success), from the fetching goroutine (metrics).
@@ -148,6 +152,11 @@ type session struct {
 	client   *http.Client
 	requests atomic.Int64
 	warmed   atomic.Bool // the Referer page was visited for its cookies
+
+	exMu      sync.Mutex
+	exchanges []Exchange // responses read, when Options.KeepExchanges is set
+
+	recheck *[2]string // ETag and Last-Modified of the page being re-checked (Recheck)
 }
 
 func (s *session) maxBody() int64 {
@@ -241,6 +250,9 @@ type Result struct {
 	// Seen lists the documents to record as indexed once Articles are in the index: the
 	// articles, the URLs merged into them as AltURLs and items dropped after their page was read.
 	Seen []SeenDoc
+	// Exchanges are the responses read, in the order read, when Options.KeepExchanges is set:
+	// to be archived before Articles are indexed. An article page's exchange names its document.
+	Exchanges []Exchange
 
 	pending pending // what Commit records once the articles are indexed
 }
@@ -327,12 +339,20 @@ func (c *Crawler) List(ctx context.Context, src config.Source) ([]Item, error) {
 // or empty where it had items before: ErrLayoutChanged); problems with single items are in
 // Result.Errors. Call Commit with the Result once its articles are indexed.
 func (c *Crawler) Crawl(ctx context.Context, src config.Source) (Result, error) {
-	start := c.now()
-	res := Result{Source: src.Name}
 	s, err := c.newSession(src)
 	if err != nil {
-		return res, err
+		return Result{Source: src.Name}, err
 	}
+	res, err := c.crawl(ctx, s)
+	res.Exchanges = s.takeExchanges()
+	return res, err
+}
+
+func (c *Crawler) crawl(ctx context.Context, s *session) (Result, error) {
+	src := s.src
+	start := c.now()
+	res := Result{Source: src.Name}
+	var err error
 	var prev listingRecord
 	if st := c.opts.Store; st != nil {
 		if _, err := st.Get("listing/"+src.Name, &prev); err != nil {
@@ -408,6 +428,7 @@ type outcome struct {
 	fetched  bool             // the article page was fetched and read
 	partial  bool             // the page could not be had
 	art      *article.Article // to keep, nil when none
+	exchange int              // the article page's exchange in the session; -1 when none
 	seen     *SeenDoc         // to record although no article is kept
 	retry    *retryMark       // retry bookkeeping to record
 	pending  bool             // the page is to be tried again: keep the item in the partial list
@@ -477,7 +498,7 @@ func (c *Crawler) apply(s *session, o outcome, res *Result, byText map[string]in
 		res.Seen = append(res.Seen, *o.seen)
 	}
 	if o.art != nil {
-		c.keep(s, o.art, o.it, res, byText)
+		c.keep(s, o.art, o.it, o.exchange, res, byText)
 	}
 }
 
@@ -487,7 +508,7 @@ func (c *Crawler) apply(s *session, o outcome, res *Result, byText map[string]in
 func (c *Crawler) prepare(ctx context.Context, s *session, it Item) outcome {
 	src := s.src
 	now := c.now()
-	o := outcome{it: it}
+	o := outcome{it: it, exchange: -1}
 	if len(src.Filter) > 0 && (it.Title != "" || it.Summary != "") && !matchesAny(it.Title+"\n"+it.Summary, src.Filter) {
 		o.filtered = true
 		return o
@@ -535,9 +556,10 @@ func (c *Crawler) prepare(ctx context.Context, s *session, it Item) outcome {
 		return o
 	}
 
-	page, fetchErr := c.fetchArticle(ctx, s, it.URL)
+	page, ex, fetchErr := c.fetchPage(ctx, s, it.URL)
 	if fetchErr == nil {
 		o.fetched = true
+		o.exchange = ex
 		if src.Article.Title != "" && page.Title != "" || it.Title == "" || truncated(it.Title) {
 			if page.Title != "" {
 				a.Title = page.Title
@@ -593,7 +615,7 @@ func (c *Crawler) prepare(ctx context.Context, s *session, it Item) outcome {
 }
 
 // keep adds a to res, merging it into an earlier document with the same text.
-func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byText map[string]int) {
+func (c *Crawler) keep(s *session, a *article.Article, it Item, ex int, res *Result, byText map[string]int) {
 	switch s.src.Lang {
 	case "en", "zh":
 		a.Lang = s.src.Lang
@@ -603,6 +625,7 @@ func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byT
 	res.Seen = append(res.Seen, SeenDoc{ID: a.ID, URL: a.URL, Listed: it.Published, Status: string(a.Status)})
 	fp := fingerprint(a.Text)
 	if fp == "" || a.Status != article.StatusOK {
+		s.markDoc(ex, a.ID)
 		res.Articles = append(res.Articles, *a)
 		return
 	}
@@ -624,6 +647,7 @@ func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byT
 			a.ID, a.URL = o.ID, o.URL
 		}
 	}
+	s.markDoc(ex, a.ID)
 	byText[fp] = len(res.Articles)
 	res.Articles = append(res.Articles, *a)
 	res.pending.owners = append(res.pending.owners, ownerMark{fp, ownerRecord{a.ID, a.URL}})
@@ -631,6 +655,13 @@ func (c *Crawler) keep(s *session, a *article.Article, it Item, res *Result, byT
 
 // fetchArticle fetches and reads one article page; an anti-bot page is an error.
 func (c *Crawler) fetchArticle(ctx context.Context, s *session, u string) (Page, error) {
+	p, _, err := c.fetchPage(ctx, s, u)
+	return p, err
+}
+
+// fetchPage is fetchArticle that also returns the index of the page's exchange in the session
+// (-1 when none is kept).
+func (c *Crawler) fetchPage(ctx context.Context, s *session, u string) (Page, int, error) {
 	start := time.Now()
 	resp, err := c.fetch(ctx, s, u, false)
 	c.opts.Stats.addFetch(start)
@@ -638,9 +669,14 @@ func (c *Crawler) fetchArticle(ctx context.Context, s *session, u string) (Page,
 		c.opts.OnFetch(s.src.Name, time.Since(start), err)
 	}
 	if err != nil {
-		return Page{}, err
+		return Page{}, -1, err
 	}
-	start = time.Now()
+	p, err := c.readPage(s, u, resp)
+	return p, resp.exchange, err
+}
+
+func (c *Crawler) readPage(s *session, u string, resp *response) (Page, error) {
+	start := time.Now()
 	page, err := parsePage(resp.text(), resp.URL, s.src.Article, s.loc)
 	c.opts.Stats.addParse(start)
 	if err != nil {

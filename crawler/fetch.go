@@ -47,6 +47,7 @@ type response struct {
 	Header      http.Header
 	Body        []byte // capped, transfer encoding already undone
 	NotModified bool
+	exchange    int // index of this response in the session's exchanges; -1 when none is kept
 }
 
 // contentType is the response's Content-Type header.
@@ -157,9 +158,11 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	for k, v := range s.src.Headers {
 		req.Header.Set(k, v)
 	}
-	if conditional && c.opts.Store != nil {
-		etag, lm, err := c.opts.Store.Validators(s.validatorKey(u.String()))
-		if err != nil {
+	if conditional && (c.opts.Store != nil || s.recheck != nil) {
+		var etag, lm string
+		if s.recheck != nil {
+			etag, lm = s.recheck[0], s.recheck[1]
+		} else if etag, lm, err = c.opts.Store.Validators(s.validatorKey(u.String())); err != nil {
 			return nil, fmt.Errorf("read validators: %w", err)
 		}
 		if etag != "" {
@@ -175,7 +178,7 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		return nil, err
 	}
 	defer resp.Body.Close()
-	out := &response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header}
+	out := &response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, exchange: -1}
 	if resp.StatusCode == http.StatusNotModified && conditional {
 		out.NotModified = true
 		return out, nil
@@ -197,6 +200,11 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
 	}
 	out.Body = body
+	out.exchange = s.keep(c.opts.KeepExchanges, Exchange{
+		URL: out.URL, Method: http.MethodGet, RequestHeader: resp.Request.Header.Clone(),
+		Status: resp.StatusCode, Proto: resp.Proto, ResponseHeader: resp.Header.Clone(),
+		Body: body, Fetched: c.now().UTC(),
+	})
 	return out, nil
 }
 

@@ -20,3 +20,37 @@ func (c *Crawler) Page(ctx context.Context, src config.Source, pageURL string) (
 	}
 	return p, nil
 }
+
+// Rechecked is what re-checking one article page found.
+type Rechecked struct {
+	NotModified bool // the server answered 304 to the conditional GET
+	Page        Page
+	// Exchange is the response read (with Options.KeepExchanges), nil when not modified.
+	Exchange *Exchange
+}
+
+// Recheck fetches an article page again for src with a conditional GET carrying the validators
+// of the version last archived (either may be empty), with the source's politeness, and reads it.
+// It records nothing: the caller compares the body with the last version's.
+func (c *Crawler) Recheck(ctx context.Context, src config.Source, pageURL, etag, lastModified string) (Rechecked, error) {
+	s, err := c.newSession(src)
+	if err != nil {
+		return Rechecked{}, err
+	}
+	s.recheck = &[2]string{etag, lastModified}
+	resp, err := c.fetch(ctx, s, pageURL, etag != "" || lastModified != "")
+	if err != nil {
+		return Rechecked{}, fmt.Errorf("recheck %s: %w", pageURL, err)
+	}
+	if resp.NotModified {
+		return Rechecked{NotModified: true}, nil
+	}
+	var out Rechecked
+	if exs := s.takeExchanges(); resp.exchange >= 0 && resp.exchange < len(exs) {
+		out.Exchange = &exs[resp.exchange]
+	}
+	if out.Page, err = c.readPage(s, pageURL, resp); err != nil {
+		return out, fmt.Errorf("recheck %s: %w", pageURL, err)
+	}
+	return out, nil
+}

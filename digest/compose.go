@@ -36,6 +36,15 @@ type Options struct {
 	Now func() time.Time
 	// Hostname is the right-hand side of the Message-ID; the From address's domain when empty.
 	Hostname string
+	// Changes marks documents whose text changed after publication (a silent edit found by a
+	// re-check): id → the changed lines ("- old", "+ new"). Such an item says so, with the lines.
+	Changes map[string]Change
+}
+
+// Change is a silent edit of a document already published.
+type Change struct {
+	At    time.Time
+	Lines []string // "- removed line", "+ added line", at most a few
 }
 
 // Message is a composed digest: the go-mail message plus what went into it.
@@ -187,7 +196,9 @@ type item struct {
 	Actions   []string
 	Evidence  string
 	Watched   bool
-	Partial   bool // only the listing's title and summary were available
+	Partial   bool     // only the listing's title and summary were available
+	Changed   string   // "changed after publication: DATE", for a silent edit
+	Lines     []string // the changed lines
 	published time.Time
 }
 
@@ -221,6 +232,10 @@ func buildView(arts []article.Article, opts Options, at time.Time) view {
 			groups = append(groups, g)
 		}
 		it := newItem(a, watchV, watchA)
+		if c, ok := opts.Changes[a.ID]; ok {
+			it.Changed = "changed after publication: " + c.At.UTC().Format("2006-01-02 15:04 UTC")
+			it.Lines = c.Lines
+		}
 		if it.Watched {
 			g.Watched = true
 		}

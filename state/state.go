@@ -319,6 +319,112 @@ type Doc struct {
 	// Due puts the document in the digest outbox in the same transaction that records it as
 	// seen: set for a document indexed as ban-related (or whose text changed).
 	Due bool `json:"-"`
+	// Versions are the document's archived bodies, oldest first, with where their records lie in
+	// the archive: the offset index that show --raw, show --versions and evidence read. MarkSeen
+	// keeps the stored versions of a Doc given without any.
+	Versions []Version `json:"versions,omitempty"`
+	// Published is the document's date, for the window in which its page is re-checked.
+	Published time.Time `json:"published,omitzero"`
+	// Checked is when the page was last fetched or re-checked; MarkSeen keeps the stored value
+	// of a Doc given without one.
+	Checked time.Time `json:"checked,omitzero"`
+}
+
+// Version is one distinct body archived for a document.
+type Version struct {
+	Fetched  time.Time `json:"fetched"`
+	SHA256   string    `json:"sha256"`
+	Response Location  `json:"response"`          // the response record (raw body)
+	Meta     Location  `json:"meta,omitzero"`     // the metadata record of what bantrack read from it
+	Dropped  bool      `json:"dropped,omitempty"` // the response was removed by the archive's retention
+	// The response's validators, for re-checking the page with a conditional GET.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// Location is where a record lies in the archive folder: file, offset of its gzip member, length.
+type Location struct {
+	File   string `json:"file"`
+	Offset int64  `json:"offset"`
+	Length int64  `json:"length"`
+}
+
+// Docs returns what the store remembers of each of ids that it has seen, in one transaction.
+func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
+	out := map[string]Doc{}
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeen)
+		if b == nil {
+			return nil
+		}
+		for _, id := range ids {
+			raw := b.Get([]byte(id))
+			if raw == nil {
+				continue
+			}
+			var d Doc
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			}
+			out[id] = d
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetChecked records when documents' pages were last re-checked; ids the store has not seen
+// are skipped.
+func (s *Store) SetChecked(ids []string, at time.Time) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeen)
+		for _, id := range ids {
+			raw := b.Get([]byte(id))
+			if raw == nil {
+				continue
+			}
+			var d Doc
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			}
+			d.Checked = at.UTC()
+			out, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(id), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SetVersions replaces the stored versions of seen documents (retention and reindex rewrite
+// locations); ids the store has not seen are skipped.
+func (s *Store) SetVersions(versions map[string][]Version) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeen)
+		for id, vs := range versions {
+			raw := b.Get([]byte(id))
+			if raw == nil {
+				continue
+			}
+			var d Doc
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			}
+			d.Versions = vs
+			out, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(id), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Seen reports whether a document was indexed, and the listing date it had then.
@@ -340,6 +446,22 @@ func (s *Store) MarkSeen(docs ...Doc) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, d := range docs {
+			if len(d.Versions) == 0 || d.Checked.IsZero() || d.Published.IsZero() {
+				if old := b.Get([]byte(d.ID)); old != nil {
+					var od Doc
+					if json.Unmarshal(old, &od) == nil {
+						if len(d.Versions) == 0 {
+							d.Versions = od.Versions
+						}
+						if d.Checked.IsZero() {
+							d.Checked = od.Checked
+						}
+						if d.Published.IsZero() {
+							d.Published = od.Published
+						}
+					}
+				}
+			}
 			raw, err := json.Marshal(d)
 			if err != nil {
 				return err

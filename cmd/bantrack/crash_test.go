@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bantrack/bantrack/archive"
 )
 
 // asBinaryEnv, set to 1, makes the test binary act as the bantrack binary (TestHelperProcess):
@@ -220,6 +224,79 @@ func TestCrawlSurvivesKills(t *testing.T) {
 	if rep.Holder != nil && rep.Holder.Alive {
 		t.Errorf("status says pid %d holds the data folder; want nobody after the crawl", rep.Holder.PID)
 	}
+	checkArchived(t, cg, g, data)
+}
+
+// checkArchived checks the archive after the kills: every indexed document whose page was read
+// has its response archived with the body's SHA-256, the same documents have pages as after the
+// clean crawl (cg), and re-fetching the same bodies after the kills made no second version.
+func checkArchived(t *testing.T, cg, g []string, data string) {
+	t.Helper()
+	bodies := map[string]string{} // sha256 of an archived response's body → its target URI
+	err := archive.Scan(filepath.Join(data, "archive"), func(r archive.Record) error {
+		if r.Type == "response" {
+			sum := sha256.Sum256(r.Body)
+			bodies[hex.EncodeToString(sum[:])] = r.TargetURI
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("scan the archive: %v", err)
+	}
+	clean := map[string]exportRecord{}
+	for _, r := range exportRecords(t, cg) {
+		clean[r.ID] = r
+	}
+	withPage := 0
+	for _, r := range exportRecords(t, g) {
+		c := clean[r.ID]
+		if (r.SHA256 == "") != (c.SHA256 == "") {
+			t.Errorf("%s: sha256 %q after the kills, %q after a clean crawl", r.ID, r.SHA256, c.SHA256)
+		}
+		if r.SHA256 == "" {
+			continue
+		}
+		withPage++
+		if _, ok := bodies[r.SHA256]; !ok {
+			t.Errorf("%s (%s) is indexed with sha256 %s, but no archived response has that body", r.ID, r.URL, r.SHA256)
+		}
+		if len(r.Versions) != 1 || r.Versions[0].SHA256 != r.SHA256 {
+			t.Errorf("%s: versions %+v; want one, of sha256 %s (the fixture pages never change)", r.ID, r.Versions, r.SHA256)
+		}
+	}
+	if withPage < 10 {
+		t.Errorf("only %d indexed documents have an archived page; want the fixture articles", withPage)
+	}
+}
+
+// exportRecord is what the archive checks read of an export record.
+type exportRecord struct {
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	SHA256   string `json:"sha256"`
+	Text     string `json:"text"`
+	Versions []struct {
+		Fetched time.Time `json:"fetched"`
+		SHA256  string    `json:"sha256"`
+	} `json:"versions"`
+	Changed time.Time `json:"changed"`
+}
+
+func exportRecords(t *testing.T, g []string) []exportRecord {
+	t.Helper()
+	out, errs, code := runChild(t, append(g, "export")...)
+	if code != 0 {
+		t.Fatalf("export exit %d: %s", code, errs)
+	}
+	var recs []exportRecord
+	for l := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
+		var r exportRecord
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("export record: %v: %.200s", err, l)
+		}
+		recs = append(recs, r)
+	}
+	return recs
 }
 
 func duplicates(sorted []string) []string {

@@ -16,6 +16,7 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 	var names multiFlag
 	fs.Var(&names, "source", "crawl only this source (repeatable)")
 	refresh := fs.Bool("refresh", false, "fetch articles again even when already indexed")
+	recheck := fs.Bool("recheck", false, "also re-check now (conditional GET) every article page inside its re-check window (archive.recheck_for)")
 	if _, err := parseInterspersed(fs, args, false); err != nil {
 		return err
 	}
@@ -49,6 +50,19 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 	printSummaries(a.stdout, sums)
 	if ctx.Err() != nil {
 		return interrupted(sums)
+	}
+	if *recheck {
+		only := map[string]bool{}
+		for _, s := range srcs {
+			only[s.Name] = true
+		}
+		p.RecheckOnly = only
+		rs, err := p.Recheck(ctx, true)
+		fmt.Fprintf(a.stdout, "rechecked %s: %d not modified, %d unchanged, %d changed (%d with new text), %d failed\n",
+			plural(rs.Due, "page", "pages"), rs.NotModified, rs.Same, rs.Changed, rs.TextChanged, rs.Failed)
+		if err != nil && ctx.Err() != nil {
+			return interrupted(sums)
+		}
 	}
 	return summariesError(sums)
 }

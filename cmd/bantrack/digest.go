@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/digest"
 	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/internal/pipeline"
 	"github.com/bantrack/bantrack/state"
 )
 
@@ -136,7 +138,9 @@ func (a *app) digestDryRun(ctx context.Context, cfg *config.Config, r digestRun)
 		fmt.Fprintln(a.stderr, "bantrack: nothing new since the last digest; no mail would be sent")
 		return nil
 	}
-	msg, err := digest.Compose(sel.arts, digestOptions(d, time.Now))
+	opts := digestOptions(d, time.Now)
+	opts.Changes = sel.changes
+	msg, err := digest.Compose(sel.arts, opts)
 	if err != nil {
 		return &configError{fmt.Errorf("%s: digest: %w", cfg.Path, err)}
 	}
@@ -213,7 +217,9 @@ func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r diges
 	if r.now != nil {
 		now = r.now
 	}
-	msg, err := digest.Compose(arts, digestOptions(cfg.Digest, now))
+	opts := digestOptions(cfg.Digest, now)
+	opts.Changes = sel.changes
+	msg, err := digest.Compose(arts, opts)
 	if err != nil {
 		return &configError{fmt.Errorf("%s: digest: %w", cfg.Path, err)}
 	}
@@ -244,7 +250,7 @@ func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r diges
 		}
 	}
 	rec.Sent = now()
-	if err := st.State.RecordDigest(rec, msg.IDs); err != nil {
+	if err := st.State.RecordDigest(rec, append(slices.Clone(msg.IDs), sel.changedKeys...)); err != nil {
 		return fmt.Errorf("digest delivered but not recorded (its items may be sent again): %w", err)
 	}
 	a.log.Info("digest recorded", "items", rec.Items, "message_id", rec.MessageID, "file", rec.File)
@@ -264,6 +270,15 @@ func digestOptions(d config.Digest, now func() time.Time) digest.Options {
 type selection struct {
 	arts []article.Article // due documents to send, oldest due first
 	drop []string          // ids in the outbox that are not to be sent (sent before, gone, below min_score)
+	// changes are the silent edits among arts, with their changed lines; changedKeys the ledger
+	// keys that record each edit as sent, so that it is sent once.
+	changes     map[string]digest.Change
+	changedKeys []string
+}
+
+// changedKey is the ledger key of one silent edit of a document.
+func changedKey(a article.Article) string {
+	return a.ID + "@changed:" + a.Changed.UTC().Format(time.RFC3339Nano)
 }
 
 // selectForDigest reads the outbox: the documents that became due (indexed as ban-related) and
@@ -308,11 +323,17 @@ func selectForDigest(ctx context.Context, d config.Digest, ix *index.Index, st *
 		if err != nil {
 			return sel, fmt.Errorf("digest: read ledger: %w", err)
 		}
+		a, err := ix.Get(id)
+		if sent && err == nil && !a.Changed.IsZero() {
+			// sent before, then edited: due again once, as a change
+			if sent, err = st.Sent(changedKey(a)); err != nil {
+				return sel, fmt.Errorf("digest: read ledger: %w", err)
+			}
+		}
 		if sent {
 			sel.drop = append(sel.drop, id)
 			continue
 		}
-		a, err := ix.Get(id)
 		if errors.Is(err, index.ErrNotFound) {
 			sel.drop = append(sel.drop, id)
 			continue
@@ -328,6 +349,21 @@ func selectForDigest(ctx context.Context, d config.Digest, ix *index.Index, st *
 			continue // stays due
 		}
 		sel.arts = append(sel.arts, a)
+	}
+	dir := filepath.Dir(st.Path())
+	for _, a := range sel.arts {
+		if a.Changed.IsZero() {
+			continue
+		}
+		lines, err := pipeline.ChangedLines(dir, a, readerWait, 8)
+		if err != nil {
+			lines = []string{"(the versions could not be read: bantrack show --versions " + a.ID + ")"}
+		}
+		if sel.changes == nil {
+			sel.changes = map[string]digest.Change{}
+		}
+		sel.changes[a.ID] = digest.Change{At: a.Changed, Lines: lines}
+		sel.changedKeys = append(sel.changedKeys, changedKey(a))
 	}
 	return sel, nil
 }

@@ -34,6 +34,7 @@ func commands() []command {
 		{"search", "full-text search with filters and facets", runSearch},
 		{"show", "one document: metadata, entities, dates, ban evidence, text", runShow},
 		{"export", "every document, one record each (jsonl or csv)", runExport},
+		{"evidence", "ID... -o FILE.warc.gz: the archived pages of documents and their records, as one WARC file", runEvidence},
 		{"digest", "email the ban-related documents not yet sent", runDigest},
 		{"extract", "what bantrack extracts from single pages (files or URLs)", runExtract},
 		{"names", "what a vendor, agency or country name resolves to in the gazetteer", runNames},

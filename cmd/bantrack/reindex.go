@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"time"
 
+	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/internal/pipeline"
 	"github.com/bantrack/bantrack/state"
@@ -20,7 +21,7 @@ const reindexMemoryLimit = 1 << 30
 
 func runReindex(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("reindex")
-	keep := fs.Bool("keep-entities", false, "keep the stored entities instead of extracting them again")
+	keep := fs.Bool("keep-entities", false, "keep the stored entities of documents carried over from the old index (archived documents are always analysed again)")
 	if rest, err := parseInterspersed(fs, args, false); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -39,15 +40,22 @@ func runReindex(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer lock.Release()
-	path := filepath.Join(dir, "index.bleve")
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no index at %s: run bantrack crawl first", path)
-	}
-	var transform func(article.Article) article.Article
-	if !*keep {
-		transform = func(art article.Article) article.Article {
-			return pipeline.Analyze([]article.Article{art})[0]
+	minFree := int64(defaultMinFree)
+	if v := a.getenv("BANTRACK_MIN_FREE"); v != "" {
+		if minFree, err = config.ParseSize(v); err != nil {
+			return usageErrorf("BANTRACK_MIN_FREE=%q: %v", v, err)
 		}
+	}
+	g, err := a.gazetteer() // the configured gazetteer reaches old documents
+	if err != nil {
+		return err
+	}
+	analyze := func(art article.Article) article.Article {
+		if *keep && len(art.Vendors)+len(art.Agencies)+len(art.Countries) > 0 {
+			return art
+		}
+		art.Entities = g.Analyze(art.Title, art.Text, art.Published)
+		return art
 	}
 	if a.getenv("GOGC") == "" && a.getenv("GOMEMLIMIT") == "" {
 		// Rebuilding is all index writes: collect garbage less often (see index.PutGCPercent),
@@ -55,12 +63,27 @@ func runReindex(ctx context.Context, a *app, args []string) error {
 		debug.SetGCPercent(index.PutGCPercent)
 		debug.SetMemoryLimit(reindexMemoryLimit)
 	}
-	start := time.Now()
-	st, err := index.Rebuild(ctx, path, transform)
+	var st *state.Store
+	if s, err := state.Open(filepath.Join(dir, "state.db")); err == nil {
+		st = s
+		defer st.Close()
+	} else {
+		a.log.Warn("state store not opened; versions are rebuilt in the index only", "error", err)
+	}
+	if n, _ := archive.Size(pipeline.ArchivePath(dir)); n == 0 {
+		if _, err := os.Stat(pipeline.IndexPath(dir)); err != nil {
+			return fmt.Errorf("nothing to reindex in %s: no archive and no index; run bantrack crawl first", dir)
+		}
+	}
+	rs, err := pipeline.Reindex(ctx, dir, st, pipeline.ReindexOptions{Analyze: analyze, MinFree: minFree, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("reindex: %w (the old index is unchanged)", err)
 	}
-	fmt.Fprintf(a.stdout, "reindexed %s (mapping version %d → %d) in %.1fs\n",
-		plural(st.Docs, "document", "documents"), st.OldVersion, index.MappingVersion, time.Since(start).Seconds())
+	fmt.Fprintf(a.stdout, "reindexed %s from the archive (%s, %s read)", plural(rs.FromArchive, "document", "documents"),
+		plural(rs.Versions, "version", "versions"), plural(rs.Records, "record", "records"))
+	if rs.FromIndex > 0 {
+		fmt.Fprintf(a.stdout, " and %s the archive lacks from the old index", plural(rs.FromIndex, "document", "documents"))
+	}
+	fmt.Fprintf(a.stdout, " in %.1fs (mapping version %d)\n", rs.Took.Seconds(), index.MappingVersion)
 	return nil
 }

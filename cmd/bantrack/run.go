@@ -26,6 +26,16 @@ const stopGrace = 10 * time.Second
 // digestJob is the name the digest's job goes by in logs and in the busy set.
 const digestJob = "digest"
 
+// recheckJob re-checks the article pages due (archive.recheck_every, spread over time); it wakes
+// every recheckTick(cfg) and fetches only what is due.
+const recheckJob = "recheck pages"
+
+// recheckTick is how often the re-check job looks for due pages: a 24th of recheck_every, from
+// five minutes to an hour.
+func recheckTick(cfg *config.Config) time.Duration {
+	return min(max(cfg.Archive.RecheckEvery/24, 5*time.Minute), time.Hour)
+}
+
 func runDaemon(ctx context.Context, a *app, args []string) error {
 	fset := a.flagSet("run")
 	stopTimeout := fset.Duration("stop-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long running jobs may take to finish before they are cancelled")
@@ -178,6 +188,10 @@ func (d *daemon) apply(cfg *config.Config) error {
 		}
 	} else {
 		d.log.Info("digest not scheduled: the feeds file names no digest.to")
+	}
+	if cfg.Archive.RecheckFor > 0 && cfg.Archive.RecheckEvery > 0 {
+		tick := recheckTick(cfg)
+		plans = append(plans, plan{recheckJob, "@every " + tick.String(), cron.Every(tick)})
 	}
 	if len(errs) > 0 {
 		return &configError{errors.Join(errs...)}
@@ -332,11 +346,19 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 		}
 		return err
 	}
+	if name == recheckJob {
+		_, err := p.Recheck(ctx, false)
+		return err
+	}
 	src, ok := cfg.Source(name)
 	if !ok {
 		return fmt.Errorf("source %s is no longer in %s", name, cfg.Path)
 	}
-	return p.CrawlSource(ctx, src).Err
+	err = p.CrawlSource(ctx, src).Err
+	if _, rerr := p.Retain(context.WithoutCancel(ctx)); rerr != nil {
+		d.log.Error("archive retention failed; the archive is whole, only over its max_size", "error", rerr)
+	}
+	return err
 }
 
 // stop stops taking new jobs and waits for running ones: stopTimeout, then they are cancelled and

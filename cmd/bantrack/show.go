@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,12 +11,13 @@ import (
 	"time"
 
 	"github.com/bantrack/bantrack/article"
-	"github.com/bantrack/bantrack/index"
 )
 
 func runShow(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet("show")
 	asJSON := fs.Bool("json", false, "print the export record as JSON")
+	raw := fs.Bool("raw", false, "write the archived page of the latest version to stdout, byte for byte")
+	versions := fs.Bool("versions", false, "list the archived versions with a diff of the text between each two")
 	rest, err := parseInterspersed(fs, args, false)
 	if err != nil {
 		return err
@@ -30,18 +30,15 @@ func runShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	key := rest[0]
-	var art article.Article
-	if strings.Contains(key, "://") {
-		art, err = ix.GetByURL(ctx, key)
-	} else {
-		art, err = ix.Get(key)
-	}
-	if errors.Is(err, index.ErrNotFound) {
-		return fmt.Errorf("no document %q in the index: find ids with bantrack search", key)
-	}
+	art, err := lookup(ctx, ix, rest[0])
 	if err != nil {
 		return err
+	}
+	switch {
+	case *raw:
+		return a.writeRaw(art)
+	case *versions:
+		return a.writeVersions(art)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)

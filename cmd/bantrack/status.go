@@ -94,6 +94,7 @@ func readStatus(ctx context.Context, cfg *config.Config, dir string, now time.Ti
 	if err != nil {
 		return nil, err
 	}
+	rep.Archive = pipeline.ReadArchiveStatus(dir, cfg) // the files' sizes, live even beside a writer
 	if !rep.FromFile && holder != nil && holder.Alive {
 		// The live figures, read while a daemon holds the folder (it opens state.db only per
 		// transaction): its next runs are known from the snapshot it keeps.
@@ -217,6 +218,11 @@ func printStatus(w io.Writer, rep *statusReport) {
 		fmt.Fprintf(w, "running       a bantrack holds the data folder (pid %d)\n", rep.Holder.PID)
 	}
 	fmt.Fprintf(w, "index         %s, %s on disk (%s)\n", plural(int(rep.Index.Documents), "document", "documents"), fmtBytes(rep.Index.Bytes), rep.Index.Path)
+	limit := "no max_size"
+	if rep.Archive.MaxSize > 0 {
+		limit = "max_size " + fmtBytes(rep.Archive.MaxSize)
+	}
+	fmt.Fprintf(w, "archive       %s in %s, %s (%s)\n", fmtBytes(rep.Archive.Bytes), plural(rep.Archive.Files, "WARC file", "WARC files"), limit, rep.Archive.Path)
 	fmt.Fprintf(w, "seen          %s recorded in the crawl state\n", plural(rep.Seen, "document", "documents"))
 	if d := rep.LastDigest; d != nil {
 		to := strings.Join(d.To, ", ")

@@ -41,19 +41,26 @@ type Pipeline struct {
 	// Observe, when set, is called with each source's summary as its crawl ends, from CrawlSource
 	// (metrics: `run --http`).
 	Observe func(SourceSummary)
+	// RecheckOnly, when set, limits Recheck to these sources.
+	RecheckOnly map[string]bool
+	// NoArchive turns the WARC archive off (the bench measures its cost; nothing else sets it).
+	NoArchive bool
 
 	once sync.Once
 	cr   *crawler.Crawler
+	// saving serialises the archived saves: archive order, versions and the state's offset
+	// index then follow one order, the one reindex replays.
+	saving sync.Mutex
 }
 
 // Stages sums the time each pipeline stage took, over every worker.
 type Stages struct {
-	mu                     sync.Mutex
-	Entities, Index, State time.Duration
-	BanRelated, Chinese    int
+	mu                              sync.Mutex
+	Entities, Index, State, Archive time.Duration
+	BanRelated, Chinese             int
 }
 
-func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
+func (s *Stages) add(entities, ix, st, arch time.Duration, arts []article.Article) {
 	if s == nil {
 		return
 	}
@@ -62,6 +69,7 @@ func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
 	s.Entities += entities
 	s.Index += ix
 	s.State += st
+	s.Archive += arch
 	for _, a := range arts {
 		if a.Ban.Related {
 			s.BanRelated++
@@ -75,7 +83,11 @@ func (s *Stages) add(entities, ix, st time.Duration, arts []article.Article) {
 // Crawler returns the pipeline's crawler, made on first use.
 func (p *Pipeline) Crawler() *crawler.Crawler {
 	p.once.Do(func() {
-		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh}
+		if p.Store.Archive != nil && p.Config.Archive.FileSize > 0 {
+			p.Store.Archive.SetFileSize(p.Config.Archive.FileSize)
+		}
+		opts := crawler.Options{UserAgent: p.Config.UserAgent, Logger: p.Log, Store: p.Store.State, Refresh: p.Refresh,
+			KeepExchanges: p.archiving()}
 		if p.Tune != nil {
 			p.Tune(&opts)
 		}
@@ -123,6 +135,9 @@ func (p *Pipeline) Crawl(ctx context.Context, srcs []config.Source) []SourceSumm
 		}()
 	}
 	wg.Wait()
+	if _, err := p.Retain(context.WithoutCancel(ctx)); err != nil {
+		p.Log.Error("archive retention failed; the archive is whole, only over its max_size", "error", err)
+	}
 	p.SaveStatus(context.WithoutCancel(ctx), nil, nil, time.Time{})
 	return sums
 }
@@ -175,14 +190,60 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 	return sum
 }
 
-// save indexes a crawl's articles, then records them as seen, then lets the crawler record its
-// bookkeeping. In that order, a crash at any point leaves nothing marked seen that the index
-// lacks: the next run fetches it again and the upsert by id keeps it single. The index is open
-// only for this commit.
+// archiving says whether crawls write the archive.
+func (p *Pipeline) archiving() bool { return !p.NoArchive && p.Store.Archive != nil }
+
+// save archives a crawl's responses (synced), then indexes its articles, then records them as
+// seen with where their versions lie, then lets the crawler record its bookkeeping. In that order,
+// a crash at any point leaves nothing in the index whose response is not archived, and nothing
+// marked seen that the index lacks: the next run fetches it again, the upsert by id keeps it
+// single, and a body already archived under the same SHA-256 is no new version. The index is
+// open only for this commit.
 func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Result) error {
 	var arts []article.Article
-	var tEntities, tIndex time.Duration
-	if len(res.Articles) > 0 {
+	var tEntities, tIndex, tArchive time.Duration
+	var docs map[string]state.Doc
+	var stored map[string]archived
+	res.Articles = lastByID(res.Articles)
+	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
+		p.saving.Lock()
+		defer p.saving.Unlock()
+		t := time.Now()
+		var ix *index.Index
+		release := func() {}
+		var k known
+		if len(res.Articles) > 0 {
+			var err error
+			if ix, release, err = p.Store.UseIndex(ctx); err != nil {
+				return fmt.Errorf("index: %w", err)
+			}
+			if k, err = p.lookup(ix, res.Articles); err != nil {
+				release()
+				return err
+			}
+		}
+		var err error
+		if stored, err = p.archiveResult(res, res.Articles, k); err != nil {
+			release()
+			return fmt.Errorf("archive: %w", err)
+		}
+		tArchive = time.Since(t)
+		if len(res.Articles) > 0 {
+			t = time.Now()
+			arts = Analyze(res.Articles)
+			tEntities = time.Since(t)
+			t = time.Now()
+			docs = p.history(arts, stored, k)
+			if err = ix.Put(ctx, arts...); err != nil {
+				err = fmt.Errorf("index: %w", err)
+			}
+			tIndex = time.Since(t)
+		}
+		release()
+		if err != nil {
+			return err
+		}
+	} else if len(res.Articles) > 0 {
 		t := time.Now()
 		arts = Analyze(res.Articles)
 		tEntities = time.Since(t)
@@ -204,8 +265,8 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		tIndex = time.Since(t)
 	}
 	t := time.Now()
-	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), arts) }()
-	if len(res.Seen) > 0 {
+	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), tArchive, arts) }()
+	if len(res.Seen) > 0 || len(docs) > 0 {
 		now := time.Now().UTC()
 		due := map[string]bool{}
 		for _, a := range arts {
@@ -213,11 +274,27 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 				due[a.ID] = true // the digest's outbox: in the same transaction as the seen record
 			}
 		}
-		docs := make([]state.Doc, len(res.Seen))
-		for i, d := range res.Seen {
-			docs[i] = state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now, Status: d.Status, Due: due[d.ID]}
+		out := make([]state.Doc, 0, len(res.Seen))
+		inSeen := map[string]bool{}
+		for _, d := range res.Seen {
+			inSeen[d.ID] = true
+			sd := state.Doc{ID: d.ID, URL: d.URL, Source: res.Source, Listed: d.Listed, Indexed: now,
+				Status: d.Status, Due: due[d.ID], Versions: docs[d.ID].Versions, Published: docs[d.ID].Published}
+			if len(sd.Versions) > 0 {
+				sd.Checked = now // the page was just fetched: its re-checks start from here
+			}
+			out = append(out, sd)
 		}
-		if err := p.Store.State.MarkSeen(docs...); err != nil {
+		for id, d := range docs {
+			// A document that took this crawl's page under another URL (the same text seen
+			// before): its stored record gains the version. One the state never saw is recorded
+			// by its own Seen entry.
+			if !inSeen[id] && d.URL != "" {
+				d.Due = due[id]
+				out = append(out, d)
+			}
+		}
+		if err := p.Store.State.MarkSeen(out...); err != nil {
 			return fmt.Errorf("record seen documents: %w", err)
 		}
 	}
@@ -227,9 +304,29 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	return nil
 }
 
+// lastByID keeps the last of articles that share an id (a listing naming one page twice): the
+// index writes a batch in parallel chunks, so which copy won would be left to chance, and
+// reindex replays the archive's records in order, the last winning.
+func lastByID(arts []article.Article) []article.Article {
+	last := make(map[string]int, len(arts))
+	for i, a := range arts {
+		last[a.ID] = i
+	}
+	if len(last) == len(arts) {
+		return arts
+	}
+	out := make([]article.Article, 0, len(last))
+	for i, a := range arts {
+		if last[a.ID] == i {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // keepURLs carries over the URLs a document was already known under, so that a copy found in a
 // later run, or a refresh, adds to the document's URLs rather than replacing them. Only documents
-// the state store has seen are looked up in the index.
+// the state store has seen are looked up in the index. (With the archive on, history does this.)
 func (p *Pipeline) keepURLs(ix *index.Index, arts []article.Article) error {
 	for i := range arts {
 		if _, seen, err := p.Store.State.Seen(arts[i].ID); err != nil || !seen {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/config"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/state"
@@ -31,6 +32,7 @@ type Status struct {
 	Holder     *LockHolder    `json:"lock_holder,omitempty"`
 	Daemon     *DaemonInfo    `json:"daemon,omitempty"` // the `run` that wrote the snapshot, while up
 	Index      IndexStatus    `json:"index"`
+	Archive    ArchiveStatus  `json:"archive"`
 	Seen       int            `json:"seen_documents"` // documents the state store has recorded
 	LastDigest *state.Digest  `json:"last_digest,omitempty"`
 	NextDigest time.Time      `json:"next_digest,omitzero"`
@@ -54,6 +56,26 @@ type IndexStatus struct {
 	Documents uint64 `json:"documents"`
 }
 
+// ArchiveStatus is the WARC archive's size.
+type ArchiveStatus struct {
+	Path    string `json:"path"`
+	Bytes   int64  `json:"bytes"`
+	Files   int    `json:"files"`
+	MaxSize int64  `json:"max_size,omitempty"` // archive.max_size of feeds.yaml; 0: no limit
+}
+
+// ReadArchiveStatus reads the archive's size from its files (it needs no lock).
+func ReadArchiveStatus(dir string, cfg *config.Config) ArchiveStatus {
+	as := ArchiveStatus{Path: ArchivePath(dir)}
+	as.Bytes, _ = archive.Size(as.Path)
+	files, _ := archive.Files(as.Path)
+	as.Files = len(files)
+	if cfg != nil {
+		as.MaxSize = cfg.Archive.MaxSize
+	}
+	return as
+}
+
 type SourceStatus struct {
 	Name        string    `json:"name"`
 	Configured  bool      `json:"configured"` // in the feeds file
@@ -75,7 +97,7 @@ func ReadLiveStatus(ctx context.Context, cfg *config.Config, dir string, now tim
 	st, err := state.OpenReadOnly(filepath.Join(dir, "state.db"), StatusReadTimeout)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		rep := &Status{Data: dir, AsOf: now, Index: IndexStatus{Path: filepath.Join(dir, "index.bleve")}}
+		rep := &Status{Data: dir, AsOf: now, Index: IndexStatus{Path: IndexPath(dir)}}
 		rep.Notes = append(rep.Notes, "nothing crawled yet: run bantrack crawl")
 		return rep, nil
 	case err != nil:
@@ -97,7 +119,7 @@ func ReadLiveStatus(ctx context.Context, cfg *config.Config, dir string, now tim
 
 // CollectStatus reads the figures from an open store and index (ix may be nil: no index yet).
 func CollectStatus(ctx context.Context, dir string, st *state.Store, ix *index.Index, now time.Time) (*Status, error) {
-	rep := &Status{Data: dir, AsOf: now.UTC(), Index: IndexStatus{Path: filepath.Join(dir, "index.bleve")}}
+	rep := &Status{Data: dir, AsOf: now.UTC(), Index: IndexStatus{Path: IndexPath(dir)}}
 	hs, err := st.Healths()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/state"
 )
@@ -17,7 +18,10 @@ import (
 type Store struct {
 	Dir   string
 	State *state.Store
-	lock  *state.Lock
+	// Archive is the WARC archive in Dir/archive, where every response is written before the
+	// index and the state hear of it.
+	Archive *archive.Store
+	lock    *state.Lock
 
 	mu       sync.Mutex
 	ix       *index.Index
@@ -36,14 +40,23 @@ func OpenWriter(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{Dir: dir, lock: l, openWait: 10 * time.Minute}
+	if err := recoverIndex(dir); err != nil {
+		return nil, errors.Join(err, l.Release())
+	}
 	if s.State, err = state.OpenShared(filepath.Join(dir, "state.db")); err != nil {
 		return nil, errors.Join(err, l.Release())
+	}
+	if err := recoverArchive(ArchivePath(dir), s.State); err != nil {
+		return nil, errors.Join(err, s.State.Close(), l.Release())
+	}
+	if s.Archive, err = archive.Open(ArchivePath(dir), 0); err != nil {
+		return nil, errors.Join(err, s.State.Close(), l.Release())
 	}
 	return s, nil
 }
 
-// IndexPath is the index's path in a data folder.
-func IndexPath(dir string) string { return filepath.Join(dir, "index.bleve") }
+// ArchivePath is the archive's folder in a data folder.
+func ArchivePath(dir string) string { return filepath.Join(dir, "archive") }
 
 // IndexPath is the store's index path.
 func (s *Store) IndexPath() string { return IndexPath(s.Dir) }
@@ -88,6 +101,10 @@ func (s *Store) Close() error {
 		s.ix, s.closeIx = nil, nil
 	}
 	s.mu.Unlock()
+	if s.Archive != nil {
+		errs = append(errs, s.Archive.Close())
+		s.Archive = nil
+	}
 	if s.State != nil {
 		errs = append(errs, s.State.Close())
 		s.State = nil
@@ -104,5 +121,11 @@ func (s *Store) Close() error {
 func OpenReader(ctx context.Context, dir string, wait time.Duration) (*index.Index, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	return index.OpenReader(ctx, IndexPath(dir))
+	path := IndexPath(dir)
+	ix, err := index.OpenReader(ctx, path)
+	if errors.Is(err, index.ErrNoIndex) && IndexPath(dir) != path {
+		// a reindex made another index live and removed this one between the two steps
+		return index.OpenReader(ctx, IndexPath(dir))
+	}
+	return ix, err
 }

@@ -1,0 +1,206 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/crawler"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// DocumentRecordType is the Content-Type of the metadata record written beside each document a
+// crawl keeps: the document as the crawler read it (export record without entities; its sha256
+// names the page's body, and WARC-Refers-To its response record). `reindex` rebuilds the index
+// from these records alone, extracting entities again.
+const DocumentRecordType = "application/vnd.bantrack.document+json"
+
+// archived is where one document's page and record were written in this crawl.
+type archived struct {
+	sha      string
+	response archive.Location
+	meta     archive.Location
+	page     bool   // the document has a page response (else only its record)
+	etag, lm string // the page response's validators
+}
+
+// known is what the state and the index already hold of a crawl's documents.
+type known struct {
+	docs map[string]state.Doc       // the state's records, with the versions' locations
+	old  map[string]article.Article // the indexed copies of documents the state has seen
+}
+
+// lookup reads what is known of the articles: the state's records in one transaction, and the
+// indexed copy of each document the state has seen.
+func (p *Pipeline) lookup(ix *index.Index, arts []article.Article) (known, error) {
+	ids := make([]string, len(arts))
+	for i, a := range arts {
+		ids[i] = a.ID
+	}
+	k := known{old: map[string]article.Article{}}
+	var err error
+	if k.docs, err = p.Store.State.Docs(ids...); err != nil {
+		return k, fmt.Errorf("read stored documents: %w", err)
+	}
+	for _, id := range ids {
+		if _, seen := k.docs[id]; !seen {
+			continue
+		}
+		o, err := ix.Get(id)
+		switch {
+		case errors.Is(err, index.ErrNotFound):
+		case err != nil:
+			return k, fmt.Errorf("read stored document %s: %w", id, err)
+		default:
+			k.old[id] = o
+		}
+	}
+	return k, nil
+}
+
+// unchanged says whether a document's record would repeat the one archived last for it: same
+// page body (or none), title, text, date and status.
+func (k known) unchanged(a article.Article, sha string) bool {
+	old, ok := k.old[a.ID]
+	if !ok || old.Title != a.Title || old.Text != a.Text || !old.Published.Equal(a.Published) || old.Status != a.Status {
+		return false
+	}
+	vs := k.docs[a.ID].Versions
+	if sha == "" {
+		return old.SHA256 == "" && len(vs) == 0
+	}
+	return len(vs) > 0 && vs[len(vs)-1].SHA256 == sha && vs[len(vs)-1].Meta.File != "" && !vs[len(vs)-1].Dropped
+}
+
+// archiveResult writes a crawl's exchanges, and a record for each article that is new or differs
+// from the one archived last for it, to the archive, synced, and returns where each article's went.
+// It runs before the index or the state hear of any of it.
+func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k known) (map[string]archived, error) {
+	st := p.Store.Archive
+	exs := make([]archive.Exchange, len(res.Exchanges))
+	pageOf := map[string]int{}
+	for i, e := range res.Exchanges {
+		exs[i] = archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
+			Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}
+		if e.Doc != "" {
+			pageOf[e.Doc] = i
+		}
+	}
+	metas := make([]archive.Meta, 0, len(raw))
+	metaOf := map[string]int{}
+	for _, a := range raw {
+		ex, ok := pageOf[a.ID]
+		if ok {
+			a.SHA256 = sha256Hex(res.Exchanges[ex].Body)
+		} else {
+			ex = -1
+		}
+		if k.unchanged(a, a.SHA256) {
+			continue
+		}
+		a.Entities = article.Entities{}
+		data, err := json.Marshal(a)
+		if err != nil {
+			return nil, fmt.Errorf("archive: record of %s: %w", a.ID, err)
+		}
+		metaOf[a.ID] = len(metas)
+		metas = append(metas, archive.Meta{TargetURI: a.URL, ContentType: DocumentRecordType, Data: data, At: a.Fetched, RefersTo: ex})
+	}
+	w, err := st.AppendAll(exs, metas)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]archived, len(raw))
+	for _, a := range raw {
+		var ar archived
+		if i, ok := metaOf[a.ID]; ok {
+			ar.meta = w.Metas[i]
+		}
+		if ex, ok := pageOf[a.ID]; ok {
+			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
+			h := res.Exchanges[ex].ResponseHeader
+			ar.etag, ar.lm = h.Get("ETag"), h.Get("Last-Modified")
+		}
+		out[a.ID] = ar
+	}
+	return out, nil
+}
+
+// history joins each article to what is already known of it: the URLs it was known under, its
+// earlier versions and the time its text changed. It returns the state records to write with
+// the versions they now have.
+func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k known) map[string]state.Doc {
+	docs := k.docs
+	for i := range arts {
+		a := &arts[i]
+		d := docs[a.ID]
+		old, hasOld := k.old[a.ID]
+		if hasOld {
+			a.AddURLs(old.URL)
+			a.AddURLs(old.AltURLs...)
+		}
+		vs := d.Versions
+		if len(vs) == 0 && hasOld {
+			for _, v := range old.Versions { // the state lost them: keep what the index says
+				vs = append(vs, state.Version{Fetched: v.Fetched, SHA256: v.SHA256})
+			}
+		}
+		ar, ok := stored[a.ID]
+		if !ok || !ar.page {
+			if hasOld { // no page this time (partial, or listing only): keep the archived ones
+				a.SHA256, a.Versions, a.Changed = old.SHA256, old.Versions, old.Changed
+			}
+			continue
+		}
+		a.SHA256 = ar.sha
+		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta),
+			ETag: ar.etag, LastModified: ar.lm}
+		if n := len(vs); n > 0 && vs[n-1].SHA256 == ar.sha {
+			vs[n-1].ETag, vs[n-1].LastModified = ar.etag, ar.lm // the same body may come with new validators
+		}
+		switch {
+		case len(vs) == 0 || vs[len(vs)-1].SHA256 != ar.sha:
+			vs = append(vs, nv)
+		case vs[len(vs)-1].Response.File == "" || vs[len(vs)-1].Dropped:
+			// the state lost where it lay, or retention dropped it: the body is archived again here
+			vs[len(vs)-1].Response, vs[len(vs)-1].Dropped = nv.Response, false
+			if nv.Meta.File != "" {
+				vs[len(vs)-1].Meta = nv.Meta
+			}
+		}
+		a.Versions = make([]article.Version, len(vs))
+		for j, v := range vs {
+			a.Versions[j] = article.Version{Fetched: v.Fetched, SHA256: v.SHA256}
+		}
+		if hasOld {
+			a.Changed = old.Changed
+			if old.SHA256 != "" && old.SHA256 != ar.sha && old.Text != a.Text {
+				a.Changed = a.Fetched.UTC()
+			}
+		}
+		d.ID = a.ID
+		d.Versions = vs
+		d.Published = a.Published
+		docs[a.ID] = d
+	}
+	return docs
+}
+
+func stateLoc(l archive.Location) state.Location {
+	return state.Location{File: l.File, Offset: l.Offset, Length: l.Length}
+}
+
+// ArchiveLoc converts a location kept in the state to the archive's.
+func ArchiveLoc(l state.Location) archive.Location {
+	return archive.Location{File: l.File, Offset: l.Offset, Length: l.Length}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,138 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/state"
+)
+
+// ErrNotArchived is returned for a document none of whose pages is in the archive (a listing-only
+// document, or one indexed before the archive existed).
+var ErrNotArchived = errors.New("no archived page for this document")
+
+// Versions returns the archived versions of a document, oldest first, with where their records
+// lie. It reads the state's offset index; a document the state has no locations for (a crawl
+// killed between the index and the state, or a state store lost) is looked for in the archive
+// itself. wait bounds the wait for a running crawl's state transaction.
+func Versions(dir string, art article.Article, wait time.Duration) ([]state.Version, error) {
+	st, err := state.OpenReadOnly(filepath.Join(dir, "state.db"), wait)
+	if err == nil {
+		d, ok, derr := st.Doc(art.ID)
+		st.Close()
+		if derr != nil {
+			return nil, derr
+		}
+		if last := len(d.Versions) - 1; ok && last >= 0 && (d.Versions[last].Response.File != "" || d.Versions[last].Dropped) {
+			return d.Versions, nil
+		}
+	}
+	vs, err := scanVersions(ArchivePath(dir), art)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("document %s: %w", art.ID, ErrNotArchived)
+	}
+	return vs, nil
+}
+
+// scanVersions reads the whole archive for the responses and records of a document: its records
+// (by id), and the responses they refer to.
+func scanVersions(dir string, art article.Article) ([]state.Version, error) {
+	type resp struct {
+		loc archive.Location
+		sha string
+	}
+	responses := map[string]resp{} // record id → response
+	var out []state.Version
+	urls := append([]string{art.URL}, art.AltURLs...)
+	err := archive.Scan(dir, func(r archive.Record) error {
+		switch {
+		case r.Type == "response" && slices.Contains(urls, r.TargetURI):
+			responses[r.ID] = resp{r.Location, sha256Hex(r.Body)}
+		case r.Type == "metadata" && r.ContentType == DocumentRecordType && r.RefersTo != "":
+			var a article.Article
+			if json.Unmarshal(r.Body, &a) != nil || a.ID != art.ID {
+				return nil
+			}
+			rp, ok := responses[r.RefersTo]
+			if !ok {
+				return nil
+			}
+			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: rp.sha, Response: stateLoc(rp.loc), Meta: stateLoc(r.Location)}
+			if n := len(out); n > 0 && out[n-1].SHA256 == v.SHA256 {
+				return nil
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// VersionRecord reads the document as the crawler read it in one version: its metadata record.
+func VersionRecord(dir string, v state.Version) (article.Article, error) {
+	if v.Meta.File == "" {
+		return article.Article{}, fmt.Errorf("version of %s: no record kept", v.Fetched.Format(time.RFC3339))
+	}
+	r, err := archive.Read(ArchivePath(dir), ArchiveLoc(v.Meta))
+	if err != nil {
+		return article.Article{}, err
+	}
+	var a article.Article
+	if err := json.Unmarshal(r.Body, &a); err != nil {
+		return article.Article{}, fmt.Errorf("archive: record at %s:%d: %w", v.Meta.File, v.Meta.Offset, err)
+	}
+	return a, nil
+}
+
+// ChangedLines are the lines of text that differ between a document's last two versions whose
+// texts differ ("- removed", "+ added"), at most limit of them: what a digest says of a silent edit.
+func ChangedLines(dir string, art article.Article, wait time.Duration, limit int) ([]string, error) {
+	vs, err := Versions(dir, art, wait)
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	for i := len(vs) - 1; i >= 0 && len(texts) < 2; i-- {
+		rec, err := VersionRecord(dir, vs[i])
+		if err != nil {
+			continue
+		}
+		if len(texts) == 1 && rec.Text == texts[0] {
+			continue // a new body with the same text: look further back
+		}
+		texts = append(texts, rec.Text)
+	}
+	if len(texts) < 2 {
+		return nil, nil
+	}
+	a, b := strings.Split(texts[1], "\n"), strings.Split(texts[0], "\n")
+	var out []string
+	m := difflib.NewMatcher(a, b)
+	for _, op := range m.GetOpCodes() {
+		if op.Tag == 'e' {
+			continue
+		}
+		for _, l := range a[op.I1:op.I2] {
+			out = append(out, "- "+l)
+		}
+		for _, l := range b[op.J1:op.J2] {
+			out = append(out, "+ "+l)
+		}
+	}
+	if len(out) > limit {
+		out = append(out[:limit], fmt.Sprintf("(%d more changed lines: bantrack show --versions %s)", len(out)-limit, art.ID))
+	}
+	return out, nil
+}

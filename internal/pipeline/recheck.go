@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"time"
+
+	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
+	"github.com/bantrack/bantrack/crawler"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// RecheckStats says what one re-check pass found.
+type RecheckStats struct {
+	Due         int // pages inside their window and due
+	NotModified int // answered 304
+	Same        int // answered with the body already archived
+	Changed     int // a new body: a new version
+	TextChanged int // of those, the text changed too
+	Failed      int
+}
+
+// recheckDue says whether a document's page is due a re-check at now: each interval is drawn
+// from [every/2, 3·every/2) by a hash of the id and the last check, so that pages indexed
+// together drift apart and the re-checks spread over time.
+func recheckDue(d state.Doc, every time.Duration, now time.Time) bool {
+	last := d.Checked
+	if last.IsZero() {
+		last = d.Indexed
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%d", d.ID, last.UnixNano())
+	frac := float64(h.Sum64()%10000) / 10000
+	next := last.Add(every/2 + time.Duration(frac*float64(every)))
+	return !now.Before(next)
+}
+
+// inWindow says whether a document was published within the re-check window.
+func inWindow(d state.Doc, window time.Duration, now time.Time) bool {
+	pub := d.Published
+	if pub.IsZero() && len(d.Versions) > 0 {
+		pub = d.Versions[0].Fetched
+	}
+	return !pub.IsZero() && now.Sub(pub) <= window
+}
+
+// Recheck fetches again, with a conditional GET, the article pages still inside their re-check
+// window (archive.recheck_for after publication): all of them when force is set (crawl
+// --recheck), else those due (the daemon's spread schedule). A new body is archived and becomes a
+// new version; a changed text is indexed, marks the document changed and puts it in the digest
+// again. Pages of one source are fetched one at a time, through the crawler's per-host limits.
+func (p *Pipeline) Recheck(ctx context.Context, force bool) (RecheckStats, error) {
+	var rs RecheckStats
+	window, every := p.Config.Archive.RecheckFor, p.Config.Archive.RecheckEvery
+	if window <= 0 || !p.archiving() {
+		return rs, nil
+	}
+	now := time.Now()
+	bySource := map[string][]state.Doc{}
+	err := p.Store.State.SeenDocs(func(d state.Doc) error {
+		if d.Status != string(article.StatusOK) || len(d.Versions) == 0 || !inWindow(d, window, now) ||
+			p.RecheckOnly != nil && !p.RecheckOnly[d.Source] {
+			return nil
+		}
+		if !force && !recheckDue(d, every, now) {
+			return nil
+		}
+		bySource[d.Source] = append(bySource[d.Source], d)
+		rs.Due++
+		return nil
+	})
+	if err != nil {
+		return rs, fmt.Errorf("recheck: %w", err)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(p.Parallel, ParallelSources))
+	for name, docs := range bySource {
+		src, ok := p.Config.Source(name)
+		if !ok || !src.FetchArticles {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			for _, d := range docs {
+				if ctx.Err() != nil {
+					return
+				}
+				outcome, err := p.recheckOne(ctx, src.Name, d)
+				mu.Lock()
+				switch {
+				case err != nil:
+					rs.Failed++
+					p.Log.Warn("recheck failed", "source", src.Name, "url", d.URL, "error", err)
+				case outcome == "not_modified":
+					rs.NotModified++
+				case outcome == "same":
+					rs.Same++
+				case outcome == "text":
+					rs.Changed++
+					rs.TextChanged++
+				default:
+					rs.Changed++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	p.Log.Info("recheck done", "due", rs.Due, "not_modified", rs.NotModified, "same", rs.Same,
+		"changed", rs.Changed, "text_changed", rs.TextChanged, "failed", rs.Failed)
+	return rs, ctx.Err()
+}
+
+// recheckOne re-checks one page: "not_modified", "same" (the body archived last), "body" (a new
+// body, same text) or "text" (a new text).
+func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (string, error) {
+	src, _ := p.Config.Source(source)
+	last := d.Versions[len(d.Versions)-1]
+	cr := p.Crawler()
+	r, err := cr.Recheck(ctx, src, d.URL, last.ETag, last.LastModified)
+	checked := func() error { return p.Store.State.SetChecked([]string{d.ID}, time.Now()) }
+	if err != nil {
+		if r.Exchange != nil {
+			p.archiveOnly(*r.Exchange) // read, so kept; it became no version
+		}
+		return "", errors.Join(err, checked())
+	}
+	if r.NotModified || r.Exchange == nil {
+		return "not_modified", checked()
+	}
+	if sha256Hex(r.Exchange.Body) == last.SHA256 {
+		if err := p.archiveOnly(*r.Exchange); err != nil {
+			return "", err
+		}
+		return "same", checked()
+	}
+	ix, release, err := p.Store.UseIndex(ctx)
+	if err != nil {
+		return "", fmt.Errorf("index: %w", err)
+	}
+	old, err := ix.Get(d.ID)
+	release()
+	if errors.Is(err, index.ErrNotFound) {
+		return "", fmt.Errorf("document %s is seen but not indexed; the next crawl indexes it", d.ID)
+	}
+	if err != nil {
+		return "", err
+	}
+	a := old
+	a.Entities = article.Entities{}
+	a.SHA256, a.Versions = "", nil
+	a.Text, a.Fetched = r.Page.Text, r.Exchange.Fetched
+	if r.Page.Title != "" && src.Article.Title != "" {
+		a.Title = r.Page.Title
+	}
+	ex := *r.Exchange
+	ex.Doc = d.ID
+	res := crawler.Result{
+		Source:    source,
+		Articles:  []article.Article{a},
+		Exchanges: []crawler.Exchange{ex},
+		Seen:      []crawler.SeenDoc{{ID: d.ID, URL: d.URL, Listed: d.Listed, Status: d.Status}},
+	}
+	if err := p.save(ctx, p.Crawler(), res); err != nil {
+		return "", err
+	}
+	if a.Text != old.Text {
+		return "text", nil
+	}
+	return "body", nil
+}
+
+// archiveOnly archives a response that makes no version (a re-checked page whose body is the
+// one archived last): every response bantrack reads is kept.
+func (p *Pipeline) archiveOnly(e crawler.Exchange) error {
+	p.saving.Lock()
+	defer p.saving.Unlock()
+	_, err := p.Store.Archive.AppendAll([]archive.Exchange{{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader,
+		Status: e.Status, Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}}, nil)
+	return err
+}

@@ -1,0 +1,197 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/index"
+	"github.com/bantrack/bantrack/state"
+)
+
+// RetainStats says what Retain did.
+type RetainStats struct {
+	Before, After int64 // archive bytes
+	Files         int   // files rewritten
+	Dropped       int   // records left out (responses and their requests)
+}
+
+// Retain keeps the archive under archive.max_size: oldest file first (the file being written is
+// left alone), it rewrites each file without the responses (and their requests) of documents
+// that are not ban-related and of listings, until the archive fits. Records of what bantrack read
+// (the metadata records, which hold the text reindex needs) and every response of a ban-related
+// document stay. Each rewrite is synced under a new name, then the state's offset index is moved to
+// it in one transaction, then the old file is removed: recoverArchive settles a crash in between.
+// The caller holds the data folder's lock.
+func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
+	var rs RetainStats
+	limit := p.Config.Archive.MaxSize
+	if limit <= 0 || !p.archiving() {
+		return rs, nil
+	}
+	// saves read and write the versions this moves
+	p.saving.Lock()
+	defer p.saving.Unlock()
+	dir := p.Store.Archive.Dir()
+	size, err := archive.Size(dir)
+	if err != nil {
+		return rs, err
+	}
+	rs.Before, rs.After = size, size
+	if size <= limit {
+		return rs, nil
+	}
+	files, err := archive.Files(dir)
+	if err != nil {
+		return rs, err
+	}
+	ix, release, err := p.Store.UseIndex(ctx)
+	if err != nil {
+		return rs, fmt.Errorf("retention: %w", err)
+	}
+	defer release()
+	banCache := map[string]bool{}
+	ban := func(id string) bool {
+		if b, ok := banCache[id]; ok {
+			return b
+		}
+		a, err := ix.Get(id)
+		// a document the index cannot say about is kept, as if ban-related
+		b := err != nil && !errors.Is(err, index.ErrNotFound) || err == nil && a.Ban.Related
+		banCache[id] = b
+		return b
+	}
+	current := p.Store.Archive.Current()
+	for _, name := range files {
+		if rs.After <= limit || ctx.Err() != nil {
+			break
+		}
+		if name == current {
+			continue
+		}
+		protect := map[string]bool{} // response record ids to keep
+		ids := map[string]bool{}
+		err := archive.ScanFile(dir, name, func(r archive.Record) error {
+			if r.Type != "metadata" || r.ContentType != DocumentRecordType {
+				return nil
+			}
+			var d struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(r.Body, &d) != nil || d.ID == "" {
+				return nil
+			}
+			ids[d.ID] = true
+			if r.RefersTo != "" && ban(d.ID) {
+				protect[r.RefersTo] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return rs, fmt.Errorf("retention: %w", err)
+		}
+		c, err := archive.Compact(dir, name, func(r archive.Record) bool {
+			switch r.Type {
+			case "response":
+				return protect[r.ID]
+			case "request":
+				return protect[r.Concurrent]
+			}
+			return true
+		})
+		if err != nil {
+			return rs, fmt.Errorf("retention: %w", err)
+		}
+		if c.Dropped == 0 {
+			continue
+		}
+		if err := p.moveLocations(c, ids); err != nil {
+			return rs, fmt.Errorf("retention: %w", err)
+		}
+		if err := archive.Finish(dir, c); err != nil {
+			return rs, fmt.Errorf("retention: %w", err)
+		}
+		rs.Files++
+		rs.Dropped += c.Dropped
+		rs.After -= c.Freed
+		p.Log.Info("archive file compacted", "file", c.Old, "into", c.New, "records_dropped", c.Dropped, "bytes_freed", c.Freed)
+	}
+	if rs.Files > 0 {
+		p.Log.Info("archive retention", "bytes_before", rs.Before, "bytes_after", rs.After, "max_size", limit)
+	}
+	if rs.After > limit {
+		p.Log.Warn("archive still over max_size: what is left is ban-related pages and the records reindex needs",
+			"bytes", rs.After, "max_size", limit)
+	}
+	return rs, nil
+}
+
+// moveLocations points the state's offset index at a compacted file: kept records at their new
+// offsets, dropped responses marked dropped. One transaction.
+func (p *Pipeline) moveLocations(c archive.Compacted, ids map[string]bool) error {
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	docs, err := p.Store.State.Docs(list...)
+	if err != nil {
+		return err
+	}
+	update := map[string][]state.Version{}
+	for id, d := range docs {
+		changed := false
+		for i := range d.Versions {
+			v := &d.Versions[i]
+			if v.Response.File == c.Old {
+				if nl, ok := c.Moved[v.Response.Offset]; ok {
+					v.Response = stateLoc(nl)
+				} else {
+					v.Response, v.Dropped = state.Location{}, true
+				}
+				changed = true
+			}
+			if v.Meta.File == c.Old {
+				if nl, ok := c.Moved[v.Meta.Offset]; ok {
+					v.Meta = stateLoc(nl)
+					changed = true
+				}
+			}
+		}
+		if changed {
+			update[id] = d.Versions
+		}
+	}
+	return p.Store.State.SetVersions(update)
+}
+
+// recoverArchive settles compactions a crash cut short: where a rewrite and the file it replaces
+// both exist, the state says which one it points at; the other goes. Called with the lock held.
+func recoverArchive(dir string, st *state.Store) error {
+	pairs, err := archive.Pending(dir)
+	if err != nil || len(pairs) == 0 {
+		return err
+	}
+	used := map[string]bool{}
+	err = st.SeenDocs(func(d state.Doc) error {
+		for _, v := range d.Versions {
+			used[v.Response.File], used[v.Meta.File] = true, true
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("recover the archive: %w", err)
+	}
+	for _, pr := range pairs {
+		rewrite, original := pr[0], pr[1]
+		drop := rewrite
+		if used[rewrite] {
+			drop = original
+		}
+		if err := archive.Remove(dir, drop); err != nil {
+			return fmt.Errorf("recover the archive: %w", err)
+		}
+	}
+	return nil
+}
