@@ -597,6 +597,9 @@ func TestServeCommand(t *testing.T) {
 	if _, errs, code := runCmd(t, nil, "--data", t.TempDir(), "serve", "--addr", "nonsense"); code != 2 || !strings.Contains(errs, "host:port") {
 		t.Errorf("serve --addr nonsense: exit %d, %q", code, errs)
 	}
+	if _, errs, code := runCmd(t, nil, "--data", t.TempDir(), "serve", "--base-url", "bantrack.example.org"); code != 2 || !strings.Contains(errs, "public URL") {
+		t.Errorf("serve --base-url without a scheme: exit %d, %q", code, errs)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
