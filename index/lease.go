@@ -102,6 +102,7 @@ type Shared struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	ix      *Index
+	opened  os.FileInfo // the index folder the handle belongs to (Rebuild swaps in another)
 	users   int
 	closed  bool
 	stop    chan struct{}
@@ -132,13 +133,17 @@ func (s *Shared) Acquire(ctx context.Context) (*Index, func(), error) {
 			s.dropLocked()
 			s.mu.Unlock()
 		} else {
+			if s.ix != nil && s.replaced() {
+				s.dropLocked() // reindex swapped a new index in: read that one
+			}
 			if s.ix == nil {
+				fi, _ := os.Stat(s.path)
 				ix, err := OpenExisting(s.path, true)
 				if err != nil && !errors.Is(err, ErrLocked) {
 					s.mu.Unlock()
 					return nil, nil, err
 				}
-				s.ix = ix
+				s.ix, s.opened = ix, fi
 			}
 			if s.ix != nil {
 				ix := s.ix
@@ -155,6 +160,14 @@ func (s *Shared) Acquire(ctx context.Context) (*Index, func(), error) {
 		case <-time.After(leasePoll):
 		}
 	}
+}
+
+// replaced reports whether the folder at the index's path is no longer the one the handle was
+// opened on (Rebuild renames a new index into place). A path missing for a moment, between
+// Rebuild's two renames, is not a replacement yet.
+func (s *Shared) replaced() bool {
+	fi, err := os.Stat(s.path)
+	return err == nil && s.opened != nil && !os.SameFile(fi, s.opened)
 }
 
 func (s *Shared) release() {

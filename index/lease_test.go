@@ -146,3 +146,45 @@ func TestStaleWriterFileIgnored(t *testing.T) {
 	}
 	r.Close()
 }
+
+// TestSharedSeesRebuild: a Shared reader open on an index reads the new one once Rebuild (what
+// bantrack reindex runs) has swapped it in, rather than the removed folder it holds open.
+func TestSharedSeesRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index.bleve")
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(context.Background(), fixtures()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	shared := NewShared(path)
+	defer shared.Close()
+	ctx := context.Background()
+	id := fixtures()[0].ID
+	title := func() string {
+		ix, done, err := shared.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer done()
+		a, err := ix.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Title
+	}
+	before := title()
+	if _, err := Rebuild(ctx, path, func(a article.Article) article.Article {
+		a.Title = "rebuilt: " + a.Title
+		return a
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := title(), "rebuilt: "+before; got != want {
+		t.Errorf("after Rebuild the shared reader reads %q; want %q", got, want)
+	}
+}

@@ -90,12 +90,9 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 	var newest time.Time
 	for _, h := range res.Hits {
 		e := atomEntry{
-			ID:    entryID(h.ID),
-			Title: atomText{Type: "text", Text: h.Title},
-			Links: []atomLink{
-				{Rel: "alternate", Type: "text/html", Href: h.URL},
-				{Rel: "related", Type: "text/html", Href: base + "documents/" + h.ID},
-			},
+			ID:      entryID(h.ID),
+			Title:   atomText{Type: "text", Text: h.Title},
+			Links:   entryLinks(h, base),
 			Summary: atomText{Type: "text", Text: entrySummary(h)},
 		}
 		if !h.Date.IsZero() {
@@ -134,6 +131,17 @@ func (s *Server) atomFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(body) //nolint:errcheck // the client went away
+}
+
+// entryLinks are an entry's original page (alternate) and its page here (related). An original
+// URL that is not http or https (the open web may give javascript:) is left out, and the page
+// here becomes the alternate.
+func entryLinks(h Hit, base string) []atomLink {
+	own := base + "documents/" + h.ID
+	if u := strings.ToLower(h.URL); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		return []atomLink{{Rel: "alternate", Type: "text/html", Href: h.URL}, {Rel: "related", Type: "text/html", Href: own}}
+	}
+	return []atomLink{{Rel: "alternate", Type: "text/html", Href: own}}
 }
 
 // entryUpdated is when an entry last changed in a way a reader should see: when a re-check

@@ -60,6 +60,9 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
+	if err := checkBaseURL(*baseURL); err != nil {
+		return err
+	}
 	// The index is open only while a job commits, so that analysts can search while the daemon runs.
 	st, err := a.openStore()
 	if err != nil {

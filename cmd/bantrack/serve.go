@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +34,9 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	}
 	if len(rest) > 0 {
 		return usageErrorf("serve takes no arguments; got %q (the address goes in --addr)", strings.Join(rest, " "))
+	}
+	if err := checkBaseURL(*baseURL); err != nil {
+		return err
 	}
 	dir, err := a.data()
 	if err != nil {
@@ -202,6 +206,18 @@ func (s *webServer) observe(p *pipeline.Pipeline) {
 			m.ObserveFetch(source, took, pipeline.ErrorKind(err))
 		}
 	}
+}
+
+// checkBaseURL checks --base-url: empty, or an absolute http(s) URL.
+func checkBaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return usageErrorf("--base-url %q: want the server's public URL, e.g. https://bantrack.example.org/", s)
+	}
+	return nil
 }
 
 // checkServeAddr checks --http's address before the daemon starts.

@@ -354,6 +354,13 @@ func TestServe(t *testing.T) {
 		if len(hostile.Entries) != 1 || hostile.Entries[0].Title != `<script>alert("title")</script> Hostile ban of Huawei` {
 			t.Errorf("hostile feed entries %+v; want the title back as text", hostile.Entries)
 		}
+		for _, e := range hostile.Entries {
+			for _, l := range e.Links {
+				if !strings.HasPrefix(l.Href, "http") {
+					t.Errorf("hostile entry links %q", l.Href)
+				}
+			}
+		}
 	})
 
 	t.Run("sources and health", func(t *testing.T) {
@@ -590,6 +597,9 @@ func TestServeCommand(t *testing.T) {
 	if _, errs, code := runCmd(t, nil, "--data", t.TempDir(), "serve", "--addr", "nonsense"); code != 2 || !strings.Contains(errs, "host:port") {
 		t.Errorf("serve --addr nonsense: exit %d, %q", code, errs)
 	}
+	if _, errs, code := runCmd(t, nil, "--data", t.TempDir(), "serve", "--base-url", "bantrack.example.org"); code != 2 || !strings.Contains(errs, "public URL") {
+		t.Errorf("serve --base-url without a scheme: exit %d, %q", code, errs)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
@@ -787,3 +797,72 @@ type noHealth struct{}
 
 func (noHealth) Status(context.Context) (*web.Status, error) { return &web.Status{}, nil }
 func (noHealth) Ready(context.Context) error                 { return nil }
+
+// TestServeAnswersWhileCrawlWrites: the web server answers searches, documents and feeds all
+// through a slow `bantrack crawl --refresh` in another process, which commits source after
+// source, and each answer holds every document of the last commit.
+func TestServeAnswersWhileCrawlWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a crawl of more than 20 seconds")
+	}
+	_, feeds := fixtureSetup(t)
+	data := t.TempDir()
+	fast := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+	if out, errs, code := runChild(t, append(fast, "crawl")...); code != 0 {
+		t.Fatalf("first crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	ts := serveFolder(t, data, feeds)
+	want := apiSearch(t, ts.URL, url.Values{"sort": {"date"}, "limit": {"1"}}).Total
+
+	crawl := bantrackCmd(t, "--config", slowFeeds(t, feeds, "0.4"), "--data", data, "--log-level", "warn", "crawl", "--refresh")
+	var crawlErr bytes.Buffer
+	crawl.Stderr = &crawlErr
+	if err := crawl.Start(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var crawlDone atomic.Bool
+	waited := make(chan error, 1)
+	go func() {
+		err := crawl.Wait()
+		crawlDone.Store(true)
+		waited <- err
+	}()
+	paths := []string{"/api/search?sort=date&limit=1", "/search?q=" + url.QueryEscape("网络安全审查"), "/feeds/search.atom?vendor=micron", "/api/search?q=fortinet&limit=1"}
+	var failures []string
+	answered, slowest := 0, time.Duration(0)
+	for i := 0; !crawlDone.Load(); i++ {
+		t0 := time.Now()
+		path := paths[i%len(paths)]
+		code, _, body := get(t, ts.URL+path)
+		slowest = max(slowest, time.Since(t0))
+		if crawlDone.Load() {
+			break
+		}
+		answered++
+		switch {
+		case code != 200:
+			failures = append(failures, fmt.Sprintf("%s: %d %.200s", path, code, body))
+		case i%len(paths) == 0:
+			var res apiResults
+			if err := json.Unmarshal([]byte(body), &res); err != nil || res.Total != want {
+				failures = append(failures, fmt.Sprintf("%s: %d documents (%v); want the %d of the last commit", path, res.Total, err, want))
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // pace, as people do: the crawl needs the CPU too
+	}
+	if err := <-waited; err != nil {
+		t.Fatalf("the crawl beside the server failed: %v\n%s", err, crawlErr.String())
+	}
+	took := time.Since(start)
+	t.Logf("crawl took %v; the server answered %d requests during it; slowest %v", took.Round(time.Millisecond), answered, slowest.Round(time.Millisecond))
+	if took < 20*time.Second {
+		t.Errorf("the crawl took %v; the test needs one of at least 20 s", took)
+	}
+	if answered < 50 {
+		t.Errorf("the server answered %d requests during the crawl; want at least 50", answered)
+	}
+	if len(failures) > 0 {
+		t.Errorf("%d of %d answers were wrong during the crawl:\n%s", len(failures), answered, strings.Join(failures, "\n"))
+	}
+}
