@@ -3,11 +3,11 @@ package archive
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"io"
 	"net/http"
 	"os"
@@ -19,6 +19,16 @@ import (
 
 	"github.com/nlnwa/gowarc/v3"
 )
+
+// gzipPool keeps gzip writers between records: a new one allocates its compressor's window each
+// time, which cost more than compressing a page.
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzipLevel)
+	return zw
+}}
+
+// gzipLevel trades a little size for speed: pages are compressed once, on the crawl's path.
+const gzipLevel = gzip.BestSpeed
 
 // DefaultFileSize is the size at which a WARC file is closed and the next one begun.
 const DefaultFileSize = 256 << 20
@@ -245,9 +255,11 @@ func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id,
 // is full, and syncs the file before returning the records' locations.
 func (s *Store) write(recs ...gowarc.WarcRecord) ([]Location, error) {
 	var members [][]byte
+	zw := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(zw)
 	for _, rec := range recs {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		zw.Reset(&buf)
 		if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
 			return nil, fmt.Errorf("archive: marshal record: %w", err)
 		}

@@ -22,6 +22,8 @@ func main() {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of both crawls to this file")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end to this file")
 	verbose := fs.Bool("v", false, "log the crawl on stderr")
+	arch := fs.Bool("archive", false, "measure the WARC archive: first crawls with it off and on, alternating, then a reindex from the archive")
+	rounds := fs.Int("rounds", 1, "with -archive: off/on pairs to run (the order alternates)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -30,6 +32,17 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *arch {
+		f, err := runArchive(ctx, o, *rounds)
+		if err == nil {
+			err = reportArchive(os.Stdout, f, o.json)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bantrack-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	f, err := run(ctx, o)
 	if err == nil {
 		err = report(os.Stdout, f, o.json)

@@ -103,3 +103,26 @@ func TestSiteConditional(t *testing.T) {
 		})
 	}
 }
+
+// TestArchiveBench runs -archive on a small site: both arms index every document, the archive
+// holds a response per page at least, and the reindex from it, with the server stopped, finds
+// them all again.
+func TestArchiveBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls a generated site four times")
+	}
+	f, err := runArchive(context.Background(), options{docs: 150, seed: 5, parallel: 4, dir: t.TempDir()}, 1)
+	if err != nil {
+		t.Fatalf("runArchive: %v", err)
+	}
+	if f.Docs != 150 || f.ReindexDocs != f.Docs {
+		t.Errorf("docs %d, reindexed %d; want 150 both", f.Docs, f.ReindexDocs)
+	}
+	if f.Responses < f.Docs || f.ArchiveBytes <= 0 || f.RawBodyBytes <= 0 || f.On.DocsPerS <= 0 || f.Off.DocsPerS <= 0 {
+		t.Errorf("figures %+v; want a response per page and positive rates", f)
+	}
+	var out bytes.Buffer
+	if err := reportArchive(&out, f, false); err != nil || !strings.Contains(out.String(), "reindex from the archive") {
+		t.Errorf("report: %v\n%s", err, out.String())
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,9 +50,12 @@ type Pipeline struct {
 
 	once sync.Once
 	cr   *crawler.Crawler
-	// saving serialises the archived saves: archive order, versions and the state's offset
-	// index then follow one order, the one reindex replays.
-	saving sync.Mutex
+	// Saves of the same document are serialised, so that the order of its records in the
+	// archive is the order its versions were counted and indexed in, the one reindex replays:
+	// a save holds saving for reading and the stripes of its documents' ids; retention, which
+	// moves every location, holds saving for writing.
+	saving  sync.RWMutex
+	stripes [1024]sync.Mutex
 }
 
 // Stages sums the time each pipeline stage took, over every worker.
@@ -206,9 +211,8 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	var stored map[string]archived
 	res.Articles = lastByID(res.Articles)
 	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
-		p.saving.Lock()
-		defer p.saving.Unlock()
-		t := time.Now()
+		unlock := p.lockDocs(res.Articles)
+		defer unlock()
 		var ix *index.Index
 		release := func() {}
 		var k known
@@ -223,6 +227,7 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 			}
 		}
 		var err error
+		t := time.Now()
 		if stored, err = p.archiveResult(res, res.Articles, k); err != nil {
 			release()
 			return fmt.Errorf("archive: %w", err)
@@ -302,6 +307,33 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		return fmt.Errorf("record crawl state: %w", err)
 	}
 	return nil
+}
+
+// lockDocs takes the locks a save of arts needs, in one order so that saves never deadlock, and
+// returns the function that releases them.
+func (p *Pipeline) lockDocs(arts []article.Article) func() {
+	p.saving.RLock()
+	var idx []int
+	seen := map[int]bool{}
+	for _, a := range arts {
+		h := fnv.New32a()
+		h.Write([]byte(a.ID))
+		i := int(h.Sum32() % uint32(len(p.stripes)))
+		if !seen[i] {
+			seen[i] = true
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		p.stripes[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			p.stripes[i].Unlock()
+		}
+		p.saving.RUnlock()
+	}
 }
 
 // lastByID keeps the last of articles that share an id (a listing naming one page twice): the

@@ -180,8 +180,8 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 // archiveOnly archives a response that makes no version (a re-checked page whose body is the
 // one archived last): every response bantrack reads is kept.
 func (p *Pipeline) archiveOnly(e crawler.Exchange) error {
-	p.saving.Lock()
-	defer p.saving.Unlock()
+	p.saving.RLock()
+	defer p.saving.RUnlock()
 	_, err := p.Store.Archive.AppendAll([]archive.Exchange{{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader,
 		Status: e.Status, Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}}, nil)
 	return err

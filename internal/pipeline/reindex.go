@@ -120,6 +120,9 @@ func Reindex(ctx context.Context, dir string, st *state.Store, opts ReindexOptio
 	if err := recoverIndex(dir); err != nil {
 		return rs, err
 	}
+	if err := recoverArchive(ArchivePath(dir), st); err != nil {
+		return rs, err
+	}
 	removeStale(dir)
 	old := IndexPath(dir)
 	if err := checkSpace(dir, old, opts.MinFree); err != nil {

@@ -166,21 +166,26 @@ func (p *Pipeline) moveLocations(c archive.Compacted, ids map[string]bool) error
 	return p.Store.State.SetVersions(update)
 }
 
-// recoverArchive settles compactions a crash cut short: where a rewrite and the file it replaces
-// both exist, the state says which one it points at; the other goes. Called with the lock held.
+// recoverArchive settles compactions a crash cut short (or a copy that caught both files): where a
+// rewrite and the file it replaces both exist, the state says which one it points at; the other
+// goes. Without a state store the rewrite, complete once it has its name, stays. Called with the
+// lock held.
 func recoverArchive(dir string, st *state.Store) error {
 	pairs, err := archive.Pending(dir)
 	if err != nil || len(pairs) == 0 {
 		return err
 	}
 	used := map[string]bool{}
-	err = st.SeenDocs(func(d state.Doc) error {
+	if st == nil {
+		for _, pr := range pairs {
+			used[pr[0]] = true
+		}
+	} else if err = st.SeenDocs(func(d state.Doc) error {
 		for _, v := range d.Versions {
 			used[v.Response.File], used[v.Meta.File] = true, true
 		}
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return fmt.Errorf("recover the archive: %w", err)
 	}
 	for _, pr := range pairs {
