@@ -47,7 +47,7 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		return -1
 	}
 	triggers, cues := g.triggers, g.cues
-	var futures []int // normalised offsets of future cues ("will", "将"), in text order
+	var futures, pasts []int // normalised offsets of future ("will", "将") and past ("had", "此前") cues, in text order
 	for _, m := range ms {
 		si := sentenceOf(m.start)
 		var f *sentenceFacts
@@ -97,6 +97,8 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 				case cueFuture:
 					f.future = true
 					futures = append(futures, m.start)
+				case cuePast:
+					pasts = append(pasts, m.start)
 				case cueReference:
 					f.refers = true
 				case cueList:
@@ -133,21 +135,47 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		}
 	}
 	e.Ban = banFrom(facts, nt, src)
-	// A date is in the future when a future cue stands before it in its sentence ("will visit in
-	// April"), not when one follows it ("said on Sunday it would appeal", "restricted in April and
-	// will review").
-	e.Dates = g.dates.find(nt, src, published, func(pos int) bool {
+	// A date's tense is that of the nearest tense cue before it in its sentence: "will visit in
+	// April" is future, "said on Sunday it would appeal" and "restricted in April and will review"
+	// are not; "had warned in November" is past.
+	e.Dates = g.dates.find(nt, src, published, func(pos int) int {
 		si := sentenceOf(pos)
-		if si < 0 || !facts[si].future {
-			return false
+		if si < 0 {
+			return 0
 		}
-		for _, fp := range futures {
-			if fp < pos && sentenceOf(fp) == si {
-				return true
+		best, tense := -1, 0
+		for _, list := range [2]struct {
+			at    []int
+			tense int
+		}{{futures, 1}, {pasts, -1}} {
+			i, _ := slices.BinarySearch(list.at, pos)
+			if i > 0 && list.at[i-1] > best && sentenceOf(list.at[i-1]) == si {
+				best, tense = list.at[i-1], list.tense
 			}
 		}
-		return false
+		if tense == 0 && pastVerbBefore(nt.s[max(sentStartNorm(nt, sents[si]), pos-48):pos]) {
+			tense = -1
+		}
+		return tense
 	})
 	e.DocNumbers = g.docs.find(nt, src)
 	return e
+}
+
+// pastVerbBefore reports whether the words before a date hold an English verb in the past tense
+// ("restricted its sale in", "was named on"): a regular -ed form or a common irregular one.
+func pastVerbBefore(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "said", "was", "were", "did", "took", "made", "won", "began", "sold", "told", "gave", "met", "held", "wrote", "put":
+			return true
+		case "based", "need", "needed", "proceed", "speed", "united", "limited", "related", "advanced", "detailed", "embedded",
+			"feed", "seed", "indeed", "red", "expected", "planned", "scheduled", "proposed", "intended", "listed", "armed", "skilled":
+			continue
+		}
+		if len(w) >= 5 && strings.HasSuffix(w, "ed") {
+			return true
+		}
+	}
+	return false
 }

@@ -78,6 +78,7 @@ const (
 	cueReference        // refers back to a measure: "the notice", "the list", 名单
 	cueList             // introduces the firms a measure covers: "include", "among the firms", 包括, 涉及
 	cueDate             // words that dates are written with: month names, "last", 月; date rules run only where these or digits are
+	cuePast             // tense: had, previously, 此前 (for dates without a year)
 )
 
 type cue struct {
@@ -102,7 +103,11 @@ func cueTable() []cue {
 			"no plans to", "rejected reports", "rumour", "rumor", "否认", "并未", "不实", "谣言", "没有禁止"}},
 		{cueFuture, []string{
 			"will", "would", "plans to", "planned", "preparing", "upcoming", "expected to", "scheduled", "due to", "next",
-			"将", "拟", "计划", "预计", "即将"}},
+			// The present tense of a schedule: "the rules come into force on Monday".
+			"take effect", "takes effect", "come into force", "comes into force", "come into effect", "comes into effect",
+			"go into effect", "goes into effect", "kicks off", "kick off", "is due", "are due", "is set to", "are set to",
+			"deadline", "expires", "expire", "have until", "has until", "no later than",
+			"将", "拟", "计划", "预计", "即将", "将于"}},
 		{cueReference, []string{
 			"the notice", "the list", "the order", "the directive", "the instruction", "the measure", "the measures",
 			"the ban", "the decision", "the guidance", "the rule", "affected vendors", "affected companies",
@@ -117,6 +122,7 @@ func cueTable() []cue {
 			"last", "this", "earlier", "later", "yesterday", "today", "recent", "ago",
 			"年", "月", "日", "上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
 			"昨天", "昨日", "今天", "日前", "近日"}},
+		{cuePast, []string{"had", "previously", "已于", "此前", "曾于", "曾经", "早前"}},
 	}
 }
 

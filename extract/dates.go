@@ -32,7 +32,8 @@ type dateRule struct {
 // dateContext is what resolving a date may need beyond the match itself.
 type dateContext struct {
 	pub    time.Time // zero when unknown: relative dates are then dropped
-	future bool      // the sentence speaks of the future ("will", "将")
+	future bool      // the sentence speaks of the future before the date ("will", "将", "takes effect")
+	past   bool      // the sentence speaks of the past before the date ("had", "此前")
 }
 
 const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
@@ -99,7 +100,8 @@ func newDateRules() *dateRules {
 	need, reach = []string{"月"}, [2]int{8, 12}
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
-		y, ok := yearFor(ctx, mon)
+		day, _ := strconv.Atoi(m[3])
+		y, ok := yearFor(ctx, mon, day)
 		if !ok {
 			return "", "", false
 		}
@@ -107,6 +109,40 @@ func newDateRules() *dateRules {
 			return ymd(strconv.Itoa(y), m[2], m[3])
 		}
 		return ym(strconv.Itoa(y), m[2])
+	})
+	// A day without its month, the way Chinese reports date events after the dateline: 17日,
+	// 当地时间22日, and the Taiwanese 今（31）日. Not a span of days (30日内) or an ordinal (第5日).
+	need, reach = []string{"日"}, [2]int{12, 8}
+	add(`((?:今|昨) ?\( ?(\d{1,2}) ?\) ?日)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return dayOnly(ctx, m[2])
+	})
+	add(`(?:^|[^\d月.\-/:年第起满至到])((\d{1,2}) ?日)(内|以内|之内|前后)?`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[3] != "" {
+			return "", "", false
+		}
+		return dayOnly(ctx, m[2])
+	})
+	// The publication day itself: 自公布之日起施行, "effective immediately".
+	need, reach = []string{"之日起", "即日起", "immediate"}, [2]int{12, 24}
+	add(`(自(?:公布|发布|發布|印发|公告|发文|签发)之日起|自即日起|effective immediately|with immediate effect|takes? effect immediately|immediately effective)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return relative(ctx, "today")
+	})
+	// Years of the Republic of China (Taiwan): 民國114年1月31日, 114-01-31.
+	need, reach = []string{"民国", "民國"}, [2]int{0, 32}
+	add(`((?:民国|民國) ?(\d{2,3}) ?年(?: ?(\d{1,2}) ?月(?: ?(\d{1,2}) ?日)?)?)`, func(m []string, _ dateContext) (string, string, bool) {
+		y, _ := strconv.Atoi(m[2])
+		switch {
+		case m[4] != "":
+			return ymd(strconv.Itoa(y+1911), m[3], m[4])
+		case m[3] != "":
+			return ym(strconv.Itoa(y+1911), m[3])
+		}
+		return yyyy(strconv.Itoa(y + 1911))
+	})
+	need, reach = digitsThen("-"), [2]int{4, 8}
+	add(`(?:^|[^\d-])((1\d\d)-(\d{1,2})-(\d{1,2}))(?:[^\d-]|$)`, func(m []string, _ dateContext) (string, string, bool) {
+		y, _ := strconv.Atoi(m[2])
+		return ymd(strconv.Itoa(y+1911), m[3], m[4])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
 	need, reach = months, [2]int{16, 28}
@@ -131,7 +167,8 @@ func newDateRules() *dateRules {
 	need, reach = months, [2]int{16, 28}
 	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
-		y, ok := yearFor(ctx, mon)
+		day, _ := strconv.Atoi(m[3])
+		y, ok := yearFor(ctx, mon, day)
 		if !ok {
 			return "", "", false
 		}
@@ -140,7 +177,7 @@ func newDateRules() *dateRules {
 	need, reach = months, [2]int{16, 28}
 	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
-		y, ok := yearFor(ctx, mon)
+		y, ok := yearFor(ctx, mon, 0)
 		if !ok {
 			return "", "", false
 		}
@@ -209,9 +246,9 @@ func newDateRules() *dateRules {
 	return r
 }
 
-// find returns the dates in nt, each once, in text order. sentenceFuture reports
-// whether the sentence around a normalised offset speaks of the future.
-func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
+// find returns the dates in nt, each once, in text order. tense reports whether the sentence
+// around a normalised offset speaks of the future (1) or the past (-1) before it, or neither (0).
+func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos int) int) []article.DateMention {
 	var all []foundDate
 	run := func(rule dateRule, lo, hi int) {
 		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[lo:hi], -1) {
@@ -220,7 +257,7 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 					loc[i] += lo
 				}
 			}
-			all = addDate(all, rule, loc, nt, src, pub, sentenceFuture)
+			all = addDate(all, rule, loc, nt, src, pub, tense)
 		}
 	}
 	// Rules that share a need list share its occurrences, found once.
@@ -284,18 +321,25 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 const nextDay = "next-day"
 
 type foundDate struct {
+	rule       *regexp.Regexp
 	start, end int
 	dm         article.DateMention
 }
 
 // addDate converts one match and appends it, unless it overlaps a date found by an earlier rule.
-func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []foundDate {
+func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, tense func(pos int) int) []foundDate {
 	s, e := loc[2], loc[3] // group 1 is the date as written
 	if s < 0 {
 		return all
 	}
-	for _, f := range all {
+	for i, f := range all {
 		if s < f.end && f.start < e {
+			// The same rule, run on another stretch, may see more of a date that a stretch's
+			// end cut off ("3月" of "3月13日"): the longer match replaces the shorter.
+			if f.rule == rule.re && s <= f.start && e >= f.end && e-s > f.end-f.start {
+				all = slices.Delete(all, i, i+1)
+				return addDate(all, rule, loc, nt, src, pub, tense)
+			}
 			return all
 		}
 	}
@@ -306,15 +350,16 @@ func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string,
 		}
 	}
 	ctx := dateContext{pub: pub}
-	if !pub.IsZero() && sentenceFuture != nil {
-		ctx.future = sentenceFuture(s)
+	if !pub.IsZero() && tense != nil {
+		t := tense(s)
+		ctx.future, ctx.past = t > 0, t < 0
 	}
 	d, p, ok := rule.conv(m, ctx)
 	if !ok {
 		return all
 	}
 	text := strings.TrimSpace(src[nt.off[s]:nt.off[e]])
-	return append(all, foundDate{s, e, article.DateMention{Text: text, Date: d, Precision: p}})
+	return append(all, foundDate{rule.re, s, e, article.DateMention{Text: text, Date: d, Precision: p}})
 }
 
 func ymd(y, m, d string) (string, string, bool) {
@@ -359,21 +404,57 @@ func monthNum(name string) string {
 	return "0"
 }
 
-// yearFor gives a month named without a year its year: the latest such month not after
-// publication, or, in a sentence about the future, the earliest not before it.
-func yearFor(ctx dateContext, month int) (int, bool) {
-	if ctx.pub.IsZero() || month < 1 || month > 12 {
+// yearFor gives a month (and day, when day > 0) named without a year its year: in a sentence
+// about the future the earliest such date not before publication, in one about the past the
+// latest not after it. Otherwise the date is taken as coming when it lies at most three months
+// after publication ("kicks off on May 13" in an April story, "on January 5" in a December one),
+// and as past when not ("revoked its licence in January" in a September story).
+func yearFor(ctx dateContext, month, day int) (int, bool) {
+	if ctx.pub.IsZero() || month < 1 || month > 12 || day < 0 || day > 31 {
 		return 0, false
 	}
-	y, pm := ctx.pub.Year(), int(ctx.pub.Month())
-	if ctx.future {
-		if month < pm {
+	p := ctx.pub
+	// Days from publication; a month alone stands for its middle day and the publication's own
+	// month is never after it.
+	at := func(y int) int {
+		d, pd := day, p.Day()
+		if day == 0 {
+			d, pd = 15, 15
+		}
+		t := time.Date(y, time.Month(month), d, 0, 0, 0, 0, time.UTC)
+		return int(t.Sub(time.Date(p.Year(), p.Month(), pd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
+	y := p.Year()
+	switch {
+	case ctx.future:
+		if at(y) < 0 {
 			y++
 		}
-	} else if month > pm {
+	case ctx.past:
+		if at(y) > 0 {
+			y--
+		}
+	case at(y+1) > 0 && at(y+1) <= 92:
+		y++
+	case at(y) > 92:
 		y--
 	}
 	return y, true
+}
+
+// dayOnly dates a day written without its month (17日, 当地时间22日, 今（31）日): in the month of
+// publication, or the month before when the day lies after the publication's day (unless the
+// sentence speaks of the future).
+func dayOnly(ctx dateContext, day string) (string, string, bool) {
+	d, _ := strconv.Atoi(day)
+	if ctx.pub.IsZero() || d < 1 || d > 31 {
+		return "", "", false
+	}
+	first := time.Date(ctx.pub.Year(), ctx.pub.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if d > ctx.pub.Day() && !ctx.future {
+		first = first.AddDate(0, -1, 0)
+	}
+	return ymd(strconv.Itoa(first.Year()), strconv.Itoa(int(first.Month())), day)
 }
 
 // weekdayNum maps an English weekday name to time.Weekday, -1 when it is none.

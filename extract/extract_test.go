@@ -263,6 +263,23 @@ func TestDates(t *testing.T) {
 			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
 		{"past month in a future sentence", "The company, which was blacklisted in April, will appeal.",
 			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
+		// Issue 14: days without a month, the publication day, ROC years, the nearest year and the
+		// present tense of a schedule.
+		{"chinese day only", "海关总署5日宣布；当地时间28日，该部表示；30日内提交材料；第3日", pub,
+			[]string{"2026-01-05|day|5日", "2025-12-28|day|28日"}},
+		{"chinese day only future", "该办法将于20日起实施。", pub, []string{"2026-01-20|day|20日"}},
+		{"taiwanese today", "經濟部今（14）日表示，昨(13)日已通知業者。", pub, []string{"2026-01-14|day|今（14）日", "2026-01-13|day|昨(13)日"}},
+		{"publication day", "本决定自公布之日起施行。The order is effective immediately.", pub, []string{"2026-01-14|day|自公布之日起"}},
+		{"roc years", "民國113年5月20日就職；發布日期：114-01-31", pub, []string{"2024-05-20|day|民國113年5月20日", "2025-01-31|day|114-01-31"}},
+		{"yearless day after publication", "货物于2月10日至3月13日之间进口。", pub, []string{"2026-02-10|day|2月10日", "2026-03-13|day|3月13日"}},
+		{"yearless day before the new year", "The ministry acted on December 29.", pub, []string{"2025-12-29|day|December 29"}},
+		{"past cue", "The firm had been warned on February 2.", pub, []string{"2025-02-02|day|February 2"}},
+		{"past verb", "Washington restricted its sale in March.", pub, []string{"2025-03|month|March"}},
+		{"upcoming without a verb", "Hearings resume in March.", pub, []string{"2026-03|month|March"}},
+		{"past far ahead", "It revoked the licence in June.", pub, []string{"2025-06|month|June"}},
+		{"deadline", "Agencies have until August to comply.", pub, []string{"2026-08|month|August"}},
+		{"schedule in the present tense", "The rules come into force on Monday. The tournament kicks off on Sunday.", pub,
+			[]string{"2026-01-19|day|on Monday", "2026-01-18|day|on Sunday"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
