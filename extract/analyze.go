@@ -16,6 +16,7 @@ import (
 func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Entities {
 	// Output is valid UTF-8 whatever comes in: invalid bytes become U+FFFD.
 	title, text = strings.ToValidUTF8(title, "\uFFFD"), strings.ToValidUTF8(text, "\uFFFD")
+	text = cutRelated(text)
 	src := title
 	if title != "" && text != "" {
 		src += "\n\n"
@@ -80,6 +81,10 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 					continue
 				}
 				f.trigger = true
+				f.triggers++
+				if before := nt.s[max(0, m.start-5):m.start]; strings.HasSuffix(before, "the ") || strings.HasSuffix(before, "this ") {
+					f.refTriggers++
+				}
 				f.strong = f.strong || t.strong
 				if !slices.Contains(f.actions, t.action) {
 					f.actions = append(f.actions, t.action)
@@ -105,6 +110,8 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 					f.lists = true
 				case cueDate:
 					f.dated = true
+				case cueAnaphor:
+					f.anaphor, f.object = true, true
 				}
 			}
 		}
@@ -130,8 +137,19 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 			continue
 		}
 		add(&e.Vendors, c.name)
-		if f != nil {
-			f.unknown = append(f.unknown, c.name)
+		// Every sentence that names it, not only the one where a pattern found it: a heading in
+		// title case, a sentence that only repeats the name.
+		for from := 0; from < len(src); {
+			i := strings.Index(src[from:], c.name)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(c.name)
+			j := sort.Search(len(sents), func(j int) bool { return sents[j].end > at })
+			if j < len(facts) && sents[j].start <= at && !slices.Contains(facts[j].unknown, c.name) {
+				facts[j].unknown = append(facts[j].unknown, c.name)
+			}
 		}
 	}
 	e.Ban = banFrom(facts, nt, src)
@@ -178,4 +196,19 @@ func pastVerbBefore(s string) bool {
 		}
 	}
 	return false
+}
+
+// cutRelated drops a list of links to other articles from the end of a text: what follows
+// "相关链接" or "Related stories" in its second half names other events.
+func cutRelated(text string) string {
+	half := len(text) / 2
+	for _, m := range [...]string{"相关链接", "相关阅读", "相关新闻", "延伸阅读", "相关文章", "相關連結", "相關新聞",
+		"Related articles", "Related Articles", "Related stories", "Related Stories", "Related coverage", "Related links",
+		"Related Links", "Related news", "Read more:", "See also:"} {
+		if i := strings.LastIndex(text, m); i >= half && i > 0 {
+			text = text[:i]
+			half = min(half, len(text)/2)
+		}
+	}
+	return text
 }

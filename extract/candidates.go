@@ -17,6 +17,11 @@ type candRules struct {
 	agencyOf  *regexp.Regexp // Ministry of Economic Affairs, Office of Management and Budget
 	agency    *regexp.Regexp // Data Protection Authority, Supreme Court
 	said      *regexp.Regexp // "Acme said", "the company said" beside a name
+	head      *regexp.Regexp // Qilin Semiconductor, Nanhu Robotics Group: a name ending in an industry word
+	role      *regexp.Regexp // chipmaker Nexperia, the Singapore-based company PowerAir, electronics makers A and B
+	zhEnglish *regexp.Regexp // 星图智联公司（Startu Zhilian）: the English name in brackets
+	appos     *regexp.Regexp // AB InBev, Budweiser's owner; PowerAir, a Singapore distributor
+	zhLatin   *regexp.Regexp // 旗下拥有Calvin Klein、Tommy Hilfiger等服装品牌
 }
 
 // candidate is an organisation name the gazetteer lacks, where it was found and how sure the
@@ -28,13 +33,29 @@ type candidate struct {
 	strong bool   // a legal suffix, 公司/集团, a list beside known vendors, a government body's form
 }
 
+// industryHeads are the words a company's name often ends with; a capitalised name ending in one
+// (and holding a word of its own besides generic ones) is taken for a company.
+const industryHeads = `Semiconductors?|Technologies|Technology|Aerospace|Robotics|Electronics|Microelectronics|Microsystems|` +
+	`Networks|Telecom|Telecommunications|Software|Systems|Group|Holdings|Scientech|Instruments|Optoelectronics|` +
+	`Biotech|Pharmaceuticals?|Motors|Automotive|Airlines|Aviation|Dynamics|Industries|Energy|Materials|Photonics|Devices`
+
+// roleWords say what a company does, right before its name: "chipmaker Nexperia", "sponsor Budweiser".
+const roleWords = `maker|makers|chipmaker|chipmakers|carmaker|carmakers|automaker|automakers|manufacturer|manufacturers|` +
+	`producer|producers|supplier|suppliers|conglomerate|sponsor|sponsors|startup|start-up|retailer|retailers|` +
+	`distributor|distributors|company|firm|developer|vendor|provider|brand|brands`
+
 const capName = `(?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]+)(?: (?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]*|&|of|de))*`
 
 func newCandRules() *candRules {
 	return &candRules{
-		suffix:    regexp.MustCompile(`\b(` + capName + `),? (?:Inc\.?|Incorporated|Corp\.?|Corporation|Ltd\.?|Limited|LLC|GmbH|AG|plc|PLC|S\.A\.|N\.V\.|Co\.,? Ltd\.?|Co\.)(?:\W|$)`),
+		suffix:    regexp.MustCompile(`\b(` + capName + `),? (?:Inc\.?|Incorporated|Corp\.?|Corporation|Ltd\.?|Limited|LLC|GmbH|AG|plc|PLC|S\.A\.|N\.V\.|Co\.,? Ltd\.?|Co\.|Pte\.? Ltd\.?|Sdn\.? Bhd\.?|S\.p\.A\.|B\.V\.|K\.K\.)(?:\W|$)`),
+		head:      regexp.MustCompile(`\b(` + capName + ` (?:` + industryHeads + `))\b( [A-Z])?`),
+		appos:     regexp.MustCompile(`\b(` + capName + `), (?:the |a |an |its )?(?:[\w-]+ ){0,2}?(?:[A-Z][\w-]*'s )?(?:owner|parent company|parent|` + roleWords + `)\b('s)?`),
+		zhLatin:   regexp.MustCompile(`((?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)(?:、(?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*))+)(?:等|和)\p{Han}{0,6}(?:品牌|公司|企业|厂商|集团)`),
+		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:the |a )?(?:[a-z]+ )?(?:` + roleWords + `)?(?: )?(?:` + capName + `))*)`),
+		zhEnglish: regexp.MustCompile(`\p{Han}{2,16}(?:公司|集团|企业)[（(]([A-Z][A-Za-z0-9&.,' -]{1,60}?)[）)]`),
 		owned:     regexp.MustCompile(`\b(` + capName + `)-(?:owned|backed|controlled) (` + capName + `)`),
-		including: regexp.MustCompile(`\b(?:including|includes|include|such as) ((?:` + capName + `)(?:(?:, | and |, and )(?:` + capName + `))*)`),
+		including: regexp.MustCompile(`\b(?:including|includes|include|such as|together with|along with) ((?:` + capName + `)(?:(?:, | and |, and )(?:` + capName + `))*)`),
 		item:      regexp.MustCompile(capName),
 		zh:        regexp.MustCompile(`(\p{Han}{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团有限公司|科技公司|集团))`),
 		agencyOf:  regexp.MustCompile(`\b((?:Ministry|Department|Office) of (?:the )?` + capName + `(?: (?:and|for) ` + capName + `)*)\b`),
@@ -99,8 +120,51 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 	}
 	for _, m := range matches(r.zh, "公司", "集团") {
-		name := m.m[1]
-		consider(trimZHLead(name[issuerStart(name):]), m.sent, KindVendor, true)
+		name := trimZHLead(m.m[1][issuerStart(m.m[1]):])
+		if isZHQuantified(name) {
+			continue // 一家科技公司, 该集团: a company spoken of, not named
+		}
+		consider(name, m.sent, KindVendor, true)
+	}
+	for _, m := range matches(r.head, strings.Split(strings.ReplaceAll(industryHeads, "?", ""), "|")...) {
+		// Not part of a longer name ("Taiwan Semiconductor Manufacturing"), nor a heading in
+		// title case ("Contracting for Certain Telecommunications").
+		if m.m[2] != "" || titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
+			continue
+		}
+		if name := trimLeadingStopwords(afterQualifier(m.m[1])); distinctive(name) {
+			consider(name, m.sent, KindVendor, true)
+		}
+	}
+	for _, m := range matches(r.appos, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start",
+		"retailer", "distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
+		// Not "Smith, the company's chief executive", "The Sunnyvale, California-based company",
+		// "since May 2019, meaning suppliers".
+		if m.m[2] != "" || strings.HasPrefix(m.m[1], "The ") || titleCase(src[sents[m.sent].start:sents[m.sent].end]) ||
+			strings.Contains(m.m[0], "meaning") || !plainName(m.m[1]) {
+			continue
+		}
+		if it := trimLeadingStopwords(afterQualifier(m.m[1])); !isCommonCapital(it) && !strings.Contains(it, " of ") {
+			consider(it, m.sent, KindVendor, true)
+		}
+	}
+	for _, m := range matches(r.zhLatin, "、") {
+		for _, it := range strings.Split(m.m[1], "、") {
+			consider(it, m.sent, KindVendor, true)
+		}
+	}
+	for _, m := range matches(r.role, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer",
+		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
+		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
+			continue
+		}
+		for _, it := range r.item.FindAllString(m.m[1], -1) {
+			it = trimLeadingStopwords(afterQualifier(it))
+			consider(it, m.sent, KindVendor, plainName(it))
+		}
+	}
+	for _, m := range matches(r.zhEnglish, "公司", "集团", "企业") {
+		consider(strings.TrimSpace(m.m[1]), m.sent, KindVendor, true)
 	}
 	bodies := matches(r.agencyOf, "Ministry of", "Department of", "Office of")
 	bodies = append(bodies, matches(r.agency, "Ministry", "Authority", "Commission", "Court", "Regulator", "Tribunal", "Inspectorate")...)
@@ -112,6 +176,18 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			continue
 		}
 		consider(name, m.sent, KindAgency, true)
+	}
+	// A name that another holds at its start is the same organisation named more fully:
+	// "Norvik Networks" and "Norvik Networks Ltd".
+	for i := 0; i < len(out); i++ {
+		longer := slices.IndexFunc(out, func(c candidate) bool {
+			return c.kind == out[i].kind && strings.HasPrefix(c.name, out[i].name+" ")
+		})
+		if longer >= 0 {
+			out[longer].strong = out[longer].strong || out[i].strong
+			out = slices.Delete(out, i, i+1)
+			i--
+		}
 	}
 	return out
 }
@@ -193,4 +269,97 @@ func hasLegalSuffix(name string) bool {
 		}
 	}
 	return false
+}
+
+// isGeneric reports whether a capitalised word does not by itself name a company: "Advanced
+// Technologies", "Chinese Semiconductor", "Critical Systems".
+func isGeneric(w string) bool {
+	switch w {
+	case "Information", "Advanced", "Critical", "Emerging", "Key", "New", "National", "Digital", "Military", "Defense", "Defence", "Export", "Security", "Cyber", "Artificial", "Intelligence", "Foreign", "Global", "Commerce", "American", "Chinese", "European", "Western", "Russian", "Japanese", "Korean", "Taiwanese", "Semiconductor", "Semiconductors", "Technology", "Technologies", "Electronics", "Software", "Systems", "Group", "Holdings", "Energy", "Materials", "Devices", "Telecom", "Networks", "Industries", "Aerospace", "Aviation", "Robotics", "Quantum", "Clean", "Green", "Financial", "State", "Federal", "Public", "Emerging Technology", "Office", "Department", "Ministry", "Bureau", "Agency", "Law", "Regulations", "Rule", "List", "Entity", "The", "Its", "Our", "Their", "This", "These", "Those", "Other", "All", "Some", "Many", "Several", "Two", "Three", "Four", "Five", "Top", "Leading", "Domestic", "Local", "Government", "Act", "Core", "Operational", "Industrial", "Consumer":
+		return true
+	}
+	return false
+}
+
+// distinctive reports whether a name ending in an industry word holds a word of its own besides
+// generic ones, and more than the industry word: "SJ Semiconductor", not "Chinese Semiconductor".
+func distinctive(name string) bool {
+	words := strings.Fields(name)
+	if len(words) < 2 {
+		return false
+	}
+	for _, w := range words[:len(words)-1] {
+		if !isGeneric(w) && !isCommonCapital(w) && w != "of" && w != "&" && w != "de" {
+			return true
+		}
+	}
+	return false
+}
+
+// isCommonCapital reports whether a capitalised word is a weekday, a month or a generic word
+// rather than a name.
+func isCommonCapital(w string) bool {
+	if isGeneric(w) {
+		return true
+	}
+	switch strings.ToLower(w) {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+		"november", "december", "i", "we", "he", "she", "it", "they":
+		return true
+	}
+	return false
+}
+
+// isZHQuantified reports whether a Chinese company phrase counts or points rather than names: 一家科技公司,
+// 两家集团, 该公司, 这家科技公司, 某集团.
+func isZHQuantified(name string) bool {
+	r := []rune(name)
+	if len(r) < 2 {
+		return true
+	}
+	if strings.ContainsRune("该这那某本其每各此上述", r[0]) {
+		return true
+	}
+	return strings.ContainsRune("一二三四五六七八九十两几多数", r[0]) && strings.ContainsRune("家个些类批", r[1])
+}
+
+// afterQualifier cuts a name after its last qualifying word: "Qingdao-owned Bluefin Robotics" is
+// Bluefin Robotics.
+func afterQualifier(name string) string {
+	words := strings.Fields(name)
+	for i := len(words) - 1; i >= 0; i-- {
+		for _, q := range []string{"-owned", "-backed", "-controlled", "-based", "-listed", "-made", "-linked"} {
+			if strings.HasSuffix(words[i], q) {
+				return strings.Join(words[i+1:], " ")
+			}
+		}
+	}
+	return name
+}
+
+// titleCase reports whether a sentence is a heading in title case: most of its longer words
+// start with a capital.
+func titleCase(sent string) bool {
+	words, caps := 0, 0
+	for _, w := range strings.Fields(sent) {
+		if len(w) < 4 {
+			continue
+		}
+		words++
+		if r, _ := utf8.DecodeRuneInString(w); 'A' <= r && r <= 'Z' {
+			caps++
+		}
+	}
+	return words >= 4 && caps*10 >= words*7
+}
+
+// plainName reports whether a name holds no date word or number: "May 2019" is none.
+func plainName(name string) bool {
+	for _, w := range strings.Fields(name) {
+		if isCommonCapital(w) || strings.Trim(w, "0123456789") == "" {
+			return false
+		}
+	}
+	return true
 }
