@@ -47,6 +47,23 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		}
 		return -1
 	}
+	// Bodies formed from a place or country and an office (上海市网信办, 法国内政部): the office's
+	// word alone (网信办, 外交部) is then not the national body the gazetteer knows by it.
+	bodies := g.bodies.find(g, src)
+	for _, b := range bodies {
+		add(&e.Agencies, b.name)
+		if !b.known && !slices.Contains(e.Unknown, b.name) {
+			e.Unknown = append(e.Unknown, b.name)
+		}
+		j := sort.Search(len(sents), func(j int) bool { return sents[j].end > b.start })
+		if j < len(facts) && sents[j].start <= b.start {
+			facts[j].agency = true
+		}
+	}
+	inBody := func(m mention) bool {
+		s := int(nt.off[m.start])
+		return slices.ContainsFunc(bodies, func(b body) bool { return b.start <= s && s < b.end })
+	}
 	triggers, cues := g.triggers, g.cues
 	var futures, pasts []int // normalised offsets of future ("will", "将") and past ("had", "此前") cues, in text order
 	for _, m := range ms {
@@ -58,6 +75,9 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		switch m.pat.group {
 		case groupEntity:
 			ent := g.entities[m.pat.entity]
+			if ent.Kind == KindAgency && len(bodies) > 0 && inBody(m) {
+				continue
+			}
 			if ent.Kind == KindVendor {
 				add(&e.Vendors, ent.Name)
 				if f != nil {
@@ -130,6 +150,11 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 			f = &facts[c.sent]
 		}
 		if c.kind == KindAgency {
+			// "Federal Ministry of the Interior" inside "Federal Ministry of the Interior (Germany)".
+			if slices.ContainsFunc(bodies, func(b body) bool { return strings.Contains(b.name, c.name) }) {
+				e.Unknown = slices.DeleteFunc(e.Unknown, func(n string) bool { return n == c.name })
+				continue
+			}
 			add(&e.Agencies, c.name)
 			if f != nil {
 				f.agency = true

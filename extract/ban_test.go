@@ -124,3 +124,34 @@ func TestUnknownOrganisations(t *testing.T) {
 		})
 	}
 }
+
+// TestBodiesByForm covers government bodies formed from a place or a country and an office, on
+// text written for issue 14: provincial and city offices, foreign ministries and embassies named
+// in Chinese and English, and the Federal Register's agency line.
+func TestBodiesByForm(t *testing.T) {
+	tests := []struct {
+		text     string
+		agencies []string
+	}{
+		{"浙江省市场监督管理局对一家电商平台立案调查。", []string{"Zhejiang Provincial Administration for Market Regulation"}},
+		{"北京市网信办约谈了两家短视频平台。", []string{"Beijing Municipal Cyberspace Administration"}},
+		{"杭州市西湖区公安局通报了案件进展。", []string{"Hangzhou Municipal Public Security Bureau"}},
+		{"荷兰经济事务部宣布接管该公司；日本外交部表示关切。",
+			[]string{"Ministry of Economic Affairs (Netherlands)", "Ministry of Foreign Affairs (Japan)"}},
+		{"德国联邦内政部发布指令，德国内政部长随后解释。", []string{"Federal Ministry of the Interior (Germany)"}},
+		{"中国驻荷兰大使馆发言人回应；美国驻华大使馆未置评。",
+			[]string{"Embassy of China in Netherlands", "Embassy of United States in China"}},
+		{"Italy's interior ministry said the order stands, and the Dutch economy ministry agreed.",
+			[]string{"Ministry of the Interior (Italy)", "Ministry of Economic Affairs (Netherlands)"}},
+		{"China's embassy in Canada called the move discriminatory.", []string{"Embassy of China in Canada"}},
+		{"AGENCY: Office of Foreign Assets Control, Treasury. ACTION: Final rule.",
+			[]string{"US Department of the Treasury", "Office of Foreign Assets Control"}},
+		{"外交部发言人表示，中方坚决反对。", []string{"Ministry of Foreign Affairs of China"}},
+	}
+	for _, tc := range tests {
+		e := Analyze("", tc.text, time.Time{})
+		if !slices.Equal(e.Agencies, tc.agencies) {
+			t.Errorf("Analyze(%q).Agencies = %q; want %q", tc.text, e.Agencies, tc.agencies)
+		}
+	}
+}

@@ -47,6 +47,7 @@ type Gazetteer struct {
 	dates    *dateRules
 	docs     *docRules
 	cands    *candRules
+	bodies   *bodyRules
 }
 
 // group says which matches compete for the same stretch of text.
@@ -136,6 +137,7 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 func build(f gazetteerFile) (*Gazetteer, error) {
 	g := &Gazetteer{byName: map[string]int{}}
 	var errs []error
+	var countriesZH []string
 	add := func(kind string, entries []entryYAML) {
 		for _, e := range entries {
 			if strings.TrimSpace(e.Name) == "" {
@@ -143,6 +145,9 @@ func build(f gazetteerFile) (*Gazetteer, error) {
 				continue
 			}
 			idx := len(g.entities)
+			if kind == KindCountry {
+				countriesZH = append(countriesZH, e.ZH...)
+			}
 			ent := Entity{Kind: kind, Name: e.Name, Parent: e.Parent, Country: e.Country, Sector: e.Sector}
 			seen := map[string]bool{}
 			type alias struct {
@@ -238,7 +243,7 @@ func build(f gazetteerFile) (*Gazetteer, error) {
 		return nil, errors.Join(errs...)
 	}
 	g.triggers, g.cues = triggerTable(), cueTable()
-	g.dates, g.docs, g.cands = newDateRules(), newDocRules(), newCandRules()
+	g.dates, g.docs, g.cands, g.bodies = newDateRules(), newDocRules(), newCandRules(), newBodyRules(countriesZH)
 	for i, t := range g.triggers {
 		for _, phrase := range t.phrases {
 			g.patterns = append(g.patterns, newPattern(groupTrigger, i, phrase, normalizeAlias(phrase)))
