@@ -230,8 +230,8 @@ func cutRelated(text string) string {
 	for _, m := range [...]string{"相关链接", "相关阅读", "相关新闻", "延伸阅读", "相关文章", "相關連結", "相關新聞",
 		"Related articles", "Related Articles", "Related stories", "Related Stories", "Related coverage", "Related links",
 		"Related Links", "Related news", "Read more:", "See also:"} {
-		if i := strings.LastIndex(text, m); i >= half && i > 0 {
-			text = text[:i]
+		if i := strings.Index(text[half:], m); i >= 0 && half+i > 0 {
+			text = text[:half+i]
 			half = min(half, len(text)/2)
 		}
 	}

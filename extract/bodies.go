@@ -4,18 +4,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // bodyRules find government bodies that the gazetteer cannot list one by one, because they are
 // formed from a place or a country and a kind of office: 上海市网信办, 德国联邦内政部, 中国驻法国大使馆,
 // Germany's interior ministry, China's embassy in France. They are named in English.
 type bodyRules struct {
-	local     *regexp.Regexp // 广东省通信管理局, 深圳市市场监督管理局
-	ministry  *regexp.Regexp // 法国内政部, 德国联邦内政部
-	embassy   *regexp.Regexp // 中国驻法国大使馆, 美国驻华使馆
-	ministryE *regexp.Regexp // Germany's Interior Ministry, the Dutch economy ministry, France's Ministry of the Interior
-	embassyE  *regexp.Regexp // China's embassy in France, the Embassy of China in Germany
-	frAgency  *regexp.Regexp // AGENCY: Bureau of Industry and Security, Commerce.
+	countriesZH []string // the Chinese names of countries, longest first
+	places      map[string][2]string
+	forms       [][2]string
+	mins        [][2]string
+	ministryE   *regexp.Regexp // Germany's Interior Ministry, the Dutch economy ministry, France's Ministry of the Interior
+	embassyE    *regexp.Regexp // China's embassy in France, the Embassy of China in Germany
+	frAgency    *regexp.Regexp // AGENCY: Bureau of Industry and Security, Commerce.
 }
 
 // body is a government body found by form, with its span in the source.
@@ -108,104 +110,119 @@ func alternation(words []string) string {
 // newBodyRules builds the patterns from the gazetteer's countries (Chinese names and English names
 // and adjectives are resolved through it).
 func newBodyRules(countriesZH []string) *bodyRules {
-	var places []string
-	for p := range chinesePlaces() {
-		places = append(places, p)
-	}
-	var forms, mins []string
-	for _, f := range localForms() {
-		forms = append(forms, f[0])
-	}
-	for _, f := range ministryForms() {
-		mins = append(mins, f[0])
-	}
 	var ens []string
 	for w := range ministryWordsEN() {
 		ens = append(ens, w)
 	}
-	countries := alternation(countriesZH)
+	zh := slices.Clone(countriesZH)
+	slices.SortFunc(zh, func(a, b string) int { return len(b) - len(a) })
 	capWords := `[A-Z][a-z]+(?: [A-Z][a-z]+)?`
 	return &bodyRules{
-		local:     regexp.MustCompile(`(` + alternation(places) + `)(省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)?(?:\p{Han}{1,3}?[区县])?(?:人民政府)?(` + alternation(forms) + `)`),
-		ministry:  regexp.MustCompile(`(` + countries + `)(联邦)?(` + alternation(mins) + `)`),
-		embassy:   regexp.MustCompile(`(` + countries + `)驻(` + countries + `|华)(?:大)?使馆`),
+		countriesZH: zh, places: chinesePlaces(), forms: localForms(), mins: ministryForms(),
 		ministryE: regexp.MustCompile(`\b(?:the )?(` + capWords + `)(?:'s|’s)? (?:([Ff]ederal) )?(?:((?i:` + alternation(ens) + `)) [Mm]inistry|[Mm]inistry of (?:the )?((?i:` + alternation(ens) + `)))\b`),
 		frAgency:  regexp.MustCompile(`AGENCY:[^.:]{0,200}?, (Commerce|Treasury|Defense|State|Justice|Energy|Homeland Security|Agriculture|Labor)\.`),
 		embassyE:  regexp.MustCompile(`\b(?:(` + capWords + `)(?:'s|’s)? [Ee]mbassy in (?:the )?(` + capWords + `)|Embassy of (?:the )?(` + capWords + `) in (?:the )?(` + capWords + `))`),
 	}
 }
 
-// find returns the bodies named in src, in the order of the patterns.
+// find returns the bodies named in src, in the order of the patterns. Each pattern runs only on
+// short stretches around its key words: over whole texts its long alternations are slow.
 func (r *bodyRules) find(g *Gazetteer, src string) []body {
 	var out []body
 	add := func(name string, loc []int) {
 		if _, known := g.Resolve(KindAgency, src[loc[0]:loc[1]]); known {
 			return // 美国商务部, 中国外交部: the gazetteer's own
 		}
+		if slices.ContainsFunc(out, func(b body) bool { return b.start == loc[0] && b.end == loc[1] }) {
+			return
+		}
 		out = append(out, body{name: name, start: loc[0], end: loc[1]})
+	}
+	// each runs re on the stretches around keys and calls fn with offsets in src.
+	each := func(re *regexp.Regexp, before, after int, fn func(m []int), keys ...string) {
+		for _, st := range stretches(src, keys, before, after) {
+			for _, m := range re.FindAllStringSubmatchIndex(src[st.start:st.end], -1) {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += st.start
+					}
+				}
+				fn(m)
+			}
+		}
 	}
 	has := func(keys ...string) bool {
 		return slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(src, k) })
 	}
-	if has("局", "厅", "办", "委", "政府", "法院", "检察院", "海关") {
-		places, forms := chinesePlaces(), localForms()
-		for _, m := range r.local.FindAllStringSubmatchIndex(src, -1) {
-			place := places[src[m[2]:m[3]]]
-			form := src[m[6]:m[7]]
-			i := slices.IndexFunc(forms, func(f [2]string) bool { return f[0] == form })
-			en := forms[i][1]
-			if strings.HasPrefix(en, "-") {
-				add(place[0]+" "+en[1:], m)
+	for _, f := range r.forms {
+		for _, p := range indexes(src, f[0]) {
+			start, place, ok := r.placeBefore(src[:p])
+			if !ok {
 				continue
 			}
-			add(place[0]+" "+place[1]+" "+en, m)
+			name := place[0] + " " + place[1] + " " + f[1]
+			if strings.HasPrefix(f[1], "-") {
+				name = place[0] + " " + f[1][1:]
+			}
+			add(name, []int{start, p + len(f[0])})
 		}
 	}
-	if has("部") {
-		mins := ministryForms()
-		for _, m := range r.ministry.FindAllStringSubmatchIndex(src, -1) {
-			country, ok := g.Resolve(KindCountry, src[m[2]:m[3]])
+	for _, f := range r.mins {
+		for _, p := range indexes(src, f[0]) {
+			rest, federal := src[:p], ""
+			if strings.HasSuffix(rest, "联邦") {
+				rest, federal = strings.TrimSuffix(rest, "联邦"), "Federal "
+			}
+			c, ok := r.countryBefore(rest)
+			if !ok {
+				continue
+			}
+			country, ok := g.Resolve(KindCountry, c)
 			if !ok || country == "China" {
 				continue
 			}
-			form := src[m[6]:m[7]]
-			en := mins[slices.IndexFunc(mins, func(f [2]string) bool { return f[0] == form })][1]
-			if m[4] >= 0 {
-				en = "Federal " + en
-			}
-			add(en+" ("+country+")", m)
+			add(federal+f[1]+" ("+country+")", []int{len(rest) - len(c), p + len(f[0])})
 		}
 	}
-	if has("使馆") {
-		for _, m := range r.embassy.FindAllStringSubmatchIndex(src, -1) {
-			from, ok1 := g.Resolve(KindCountry, src[m[2]:m[3]])
-			in, ok2 := g.Resolve(KindCountry, src[m[4]:m[5]])
-			if src[m[4]:m[5]] == "华" {
-				in, ok2 = "China", true
+	for _, p := range indexes(src, "使馆") {
+		rest := strings.TrimSuffix(src[:p], "大")
+		in := "China"
+		if strings.HasSuffix(rest, "驻华") {
+			rest = strings.TrimSuffix(rest, "驻华")
+		} else {
+			c, ok := r.countryBefore(rest)
+			if !ok || !strings.HasSuffix(rest[:len(rest)-len(c)], "驻") {
+				continue
 			}
-			if ok1 && ok2 && from != in {
-				add("Embassy of "+from+" in "+in, m)
-			}
+			in, _ = g.Resolve(KindCountry, c)
+			rest = strings.TrimSuffix(rest[:len(rest)-len(c)], "驻")
+		}
+		c, ok := r.countryBefore(rest)
+		if !ok {
+			continue
+		}
+		if from, _ := g.Resolve(KindCountry, c); from != in {
+			add("Embassy of "+from+" in "+in, []int{len(rest) - len(c), p + len("使馆")})
 		}
 	}
 	// The Federal Register's header names a bureau and its department in one line: "AGENCY: Bureau
 	// of Industry and Security, Commerce." is the Department of Commerce too.
 	if has("AGENCY:") {
-		for _, m := range r.frAgency.FindAllStringSubmatchIndex(src, -1) {
+		each(r.frAgency, 0, 260, func(m []int) {
 			for _, form := range []string{"Department of ", "Department of the "} {
 				if name, ok := g.Resolve(KindAgency, form+src[m[2]:m[3]]); ok {
 					out = append(out, body{name: name, start: m[2], end: m[3], known: true})
 					break
 				}
 			}
-		}
+		}, "AGENCY:")
 	}
 	if has("inistry") {
 		words := ministryWordsEN()
-		for _, m := range r.ministryE.FindAllStringSubmatchIndex(src, -1) {
+		each(r.ministryE, 64, 64, func(m []int) {
 			country, ok := g.Resolve(KindCountry, src[m[2]:m[3]])
 			if !ok || country == "China" || country == "United States" {
-				continue
+				return
 			}
 			field := ""
 			if m[6] >= 0 {
@@ -219,10 +236,10 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 			}
 			// The span starts at the ministry's own words, so that the country is still named.
 			add(en+" ("+country+")", []int{m[3], m[1]})
-		}
+		}, "inistry")
 	}
 	if has("mbassy") {
-		for _, m := range r.embassyE.FindAllStringSubmatchIndex(src, -1) {
+		each(r.embassyE, 48, 64, func(m []int) {
 			a, b := 2, 4
 			if m[2] < 0 {
 				a, b = 6, 8
@@ -232,10 +249,104 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 			if ok1 && ok2 && from != in {
 				add("Embassy of "+from+" in "+in, m)
 			}
+		}, "mbassy")
+	}
+	// "德国联邦内政部 ... 德国内政部长": one ministry; 新疆维吾尔自治区人民政府 inside
+	// 新疆维吾尔自治区人民政府公安厅: the longer.
+	return slices.DeleteFunc(out, func(b body) bool {
+		return slices.ContainsFunc(out, func(o body) bool {
+			return o.name == "Federal "+b.name || o.start <= b.start && b.end <= o.end && o.end-o.start > b.end-b.start
+		})
+	})
+}
+
+// stretches returns the stretches of src from before bytes ahead of each occurrence of a key to
+// after bytes past it, merged where they overlap, widened to whole words and characters.
+func stretches(src string, keys []string, before, after int) []span {
+	return stretchesIf(src, keys, before, after, nil)
+}
+
+// stretchesIf is stretches of the occurrences that keep, when set, accepts.
+func stretchesIf(src string, keys []string, before, after int, keep func(src string, p int) bool) []span {
+	var out []span
+	for _, k := range keys {
+		for from := 0; from < len(src); {
+			i := strings.Index(src[from:], k)
+			if i < 0 {
+				break
+			}
+			p := from + i
+			from = p + len(k)
+			if keep != nil && !keep(src, p) {
+				continue
+			}
+			lo, hi := wordStretch(src, p-before, p+len(k)+after)
+			out = append(out, span{lo, hi})
 		}
 	}
-	// "德国联邦内政部 ... 德国内政部长": one ministry.
-	return slices.DeleteFunc(out, func(b body) bool {
-		return slices.ContainsFunc(out, func(o body) bool { return o.name == "Federal "+b.name })
-	})
+	slices.SortFunc(out, func(a, b span) int { return a.start - b.start })
+	var merged []span
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// indexes returns the offsets of every occurrence of key in s.
+func indexes(s, key string) []int {
+	var out []int
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], key)
+		if i < 0 {
+			break
+		}
+		out = append(out, from+i)
+		from += i + len(key)
+	}
+	return out
+}
+
+// countryBefore returns the Chinese name of a country that rest ends with, the longest.
+func (r *bodyRules) countryBefore(rest string) (string, bool) {
+	for _, c := range r.countriesZH {
+		if strings.HasSuffix(rest, c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// placeBefore finds the province or city that an office's name starts with, in the text before
+// the office's word: 广东省, 深圳市, 杭州市西湖区, 新疆维吾尔自治区人民政府. It returns the offset where
+// the place starts and its English name and level.
+func (r *bodyRules) placeBefore(rest string) (int, [2]string, bool) {
+	rest = strings.TrimSuffix(rest, "人民政府")
+	tries := []string{rest}
+	// A district or county between the city and the office: 西湖区, 余杭区.
+	if strings.HasSuffix(rest, "区") || strings.HasSuffix(rest, "县") {
+		d := rest[:len(rest)-len("区")]
+		for n := 1; n <= 3 && len(d) >= 3; n++ {
+			_, size := utf8.DecodeLastRuneInString(d)
+			d = d[:len(d)-size]
+			tries = append(tries, d)
+		}
+	}
+	for _, t := range tries {
+		for _, level := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", ""} {
+			if !strings.HasSuffix(t, level) {
+				continue
+			}
+			u := t[:len(t)-len(level)]
+			for zh, place := range r.places {
+				if strings.HasSuffix(u, zh) {
+					return len(u) - len(zh), place, true
+				}
+			}
+		}
+	}
+	return 0, [2]string{}, false
 }

@@ -85,6 +85,27 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 		return out
 	}
+	// near is matches run only on the stretches of a sentence around its key words, for the
+	// patterns whose capitalised runs are slow over whole sentences.
+	near := func(re *regexp.Regexp, before, after int, keep func(text string, p int) bool, keys ...string) []match {
+		var out []match
+		keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return !strings.Contains(src, k) })
+		if len(keys) == 0 {
+			return nil
+		}
+		for i, s := range sents {
+			text := src[s.start:s.end]
+			if !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(text, k) }) {
+				continue
+			}
+			for _, st := range stretchesIf(text, keys, before, after, keep) {
+				for _, m := range re.FindAllStringSubmatch(text[st.start:st.end], -1) {
+					out = append(out, match{m, i})
+				}
+			}
+		}
+		return out
+	}
 	var out []candidate
 	consider := func(name string, sent int, kind string, strong bool) {
 		name = strings.TrimSpace(strings.TrimRight(name, ",;:"))
@@ -119,14 +140,14 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, beside)
 		}
 	}
-	for _, m := range matches(r.zh, "公司", "集团") {
+	for _, m := range near(r.zh, 66, 24, nil, "公司", "集团") {
 		name := trimZHLead(m.m[1][issuerStart(m.m[1]):])
 		if isZHQuantified(name) {
 			continue // 一家科技公司, 该集团: a company spoken of, not named
 		}
 		consider(name, m.sent, KindVendor, true)
 	}
-	for _, m := range matches(r.head, strings.Split(strings.ReplaceAll(industryHeads, "?", ""), "|")...) {
+	for _, m := range near(r.head, 100, 6, capitalBefore, strings.Split(strings.ReplaceAll(industryHeads, "s?", ""), "|")...) {
 		// Not part of a longer name ("Taiwan Semiconductor Manufacturing"), nor a heading in
 		// title case ("Contracting for Certain Telecommunications").
 		if m.m[2] != "" || titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
@@ -136,7 +157,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range matches(r.appos, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start",
+	for _, m := range near(r.appos, 110, 24, commaBefore, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start",
 		"retailer", "distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		// Not "Smith, the company's chief executive", "The Sunnyvale, California-based company",
 		// "since May 2019, meaning suppliers".
@@ -148,12 +169,12 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range matches(r.zhLatin, "、") {
+	for _, m := range near(r.zhLatin, 150, 40, nil, "、") {
 		for _, it := range strings.Split(m.m[1], "、") {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range matches(r.role, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer",
+	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer",
 		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
 			continue
@@ -163,7 +184,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, plainName(it))
 		}
 	}
-	for _, m := range matches(r.zhEnglish, "公司", "集团", "企业") {
+	for _, m := range near(r.zhEnglish, 60, 90, bracketAfter, "公司", "集团", "企业") {
 		consider(strings.TrimSpace(m.m[1]), m.sent, KindVendor, true)
 	}
 	bodies := matches(r.agencyOf, "Ministry of", "Department of", "Office of")
@@ -362,4 +383,38 @@ func plainName(name string) bool {
 		}
 	}
 	return true
+}
+
+// capitalAfter says whether the word at p is followed by a capitalised word ("maker CATL",
+// "makers Hisense and Vivo"), where a role word can introduce a name.
+func capitalAfter(text string, p int) bool {
+	for p < len(text) && isWordByte(text[p]) || p < len(text) && text[p] == '-' {
+		p++
+	}
+	return p+1 < len(text) && text[p] == ' ' && 'A' <= text[p+1] && text[p+1] <= 'Z'
+}
+
+// bracketAfter says whether 公司/集团 at p is followed by a bracket: 星图智联公司（Startu Zhilian）.
+func bracketAfter(text string, p int) bool {
+	_, size := utf8.DecodeRuneInString(text[p:])
+	q := p + 2*size // 公司 and 集团 are two characters
+	return strings.HasPrefix(text[q:], "（") || strings.HasPrefix(text[q:], "(") ||
+		strings.HasPrefix(text[p+size:], "（") || strings.HasPrefix(text[p+size:], "(")
+}
+
+// capitalBefore says whether the word at p follows a capitalised word: "Qilin Semiconductor".
+func capitalBefore(text string, p int) bool {
+	if p < 2 || text[p-1] != ' ' {
+		return false
+	}
+	q := p - 1
+	for q > 0 && text[q-1] != ' ' {
+		q--
+	}
+	return 'A' <= text[q] && text[q] <= 'Z' || '0' <= text[q] && text[q] <= '9'
+}
+
+// commaBefore says whether a comma stands shortly before the word at p: "AB InBev, Budweiser's owner".
+func commaBefore(text string, p int) bool {
+	return strings.Contains(text[max(0, p-48):p], ", ")
 }

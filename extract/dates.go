@@ -25,16 +25,22 @@ type dateRule struct {
 	// ahead with, so running them over whole texts is slow.
 	need  []string
 	reach [2]int
-	re    *regexp.Regexp
-	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
+	// keep, when set, says whether an occurrence of a need word at p is worth running on.
+	keep func(s string, p int) bool
+	re   *regexp.Regexp
+	conv func(m []string, ctx dateContext) (date string, precision string, ok bool)
 }
 
 // dateContext is what resolving a date may need beyond the match itself.
 type dateContext struct {
-	pub    time.Time // zero when unknown: relative dates are then dropped
-	future bool      // the sentence speaks of the future before the date ("will", "将", "takes effect")
-	past   bool      // the sentence speaks of the past before the date ("had", "此前")
+	pub time.Time // zero when unknown: relative dates are then dropped
+	// tense says whether the sentence speaks of the future (1: "will", "将", "takes effect") or the
+	// past (-1: "had", "此前") before the date; asked only by the rules that need it.
+	tense func() int
 }
+
+func (c dateContext) future() bool { return c.tense != nil && c.tense() > 0 }
+func (c dateContext) past() bool   { return c.tense != nil && c.tense() < 0 }
 
 const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
 
@@ -42,8 +48,9 @@ func newDateRules() *dateRules {
 	r := &dateRules{}
 	var need []string
 	var reach [2]int
+	var keep func(s string, p int) bool
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
-		r.rules = append(r.rules, dateRule{need: need, reach: reach, re: regexp.MustCompile(expr), conv: conv})
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: regexp.MustCompile(expr), conv: conv})
 	}
 	digitsThen := func(seps ...string) []string {
 		var out []string
@@ -112,7 +119,22 @@ func newDateRules() *dateRules {
 	})
 	// A day without its month, the way Chinese reports date events after the dateline: 17日,
 	// 当地时间22日, and the Taiwanese 今（31）日. Not a span of days (30日内) or an ordinal (第5日).
+	// Only a 日 right after a digit or a bracket: most are in dates the rules above took.
 	need, reach = []string{"日"}, [2]int{12, 8}
+	keep = func(s string, p int) bool {
+		if p > 0 && s[p-1] == ' ' {
+			p--
+		}
+		if p > 0 && s[p-1] == ')' {
+			return true
+		}
+		q := p
+		for q > 0 && s[q-1] >= '0' && s[q-1] <= '9' {
+			q--
+		}
+		// Not the day of 4月10日 or 2025-02-04日, which the rules above read.
+		return q < p && !strings.HasSuffix(s[:q], "月") && !strings.HasSuffix(s[:q], "月 ") && (q == 0 || s[q-1] != '-')
+	}
 	add(`((?:今|昨) ?\( ?(\d{1,2}) ?\) ?日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		return dayOnly(ctx, m[2])
 	})
@@ -122,6 +144,7 @@ func newDateRules() *dateRules {
 		}
 		return dayOnly(ctx, m[2])
 	})
+	keep = nil
 	// The publication day itself: 自公布之日起施行, "effective immediately".
 	need, reach = []string{"之日起", "即日起", "immediate"}, [2]int{12, 24}
 	add(`(自(?:公布|发布|發布|印发|公告|发文|签发)之日起|自即日起|effective immediately|with immediate effect|takes? effect immediately|immediately effective)`, func(m []string, ctx dateContext) (string, string, bool) {
@@ -139,7 +162,7 @@ func newDateRules() *dateRules {
 		}
 		return yyyy(strconv.Itoa(y + 1911))
 	})
-	need, reach = digitsThen("-"), [2]int{4, 8}
+	need, reach = []string{"日期", "時間", "时间"}, [2]int{0, 40}
 	add(`(?:^|[^\d-])((1\d\d)-(\d{1,2})-(\d{1,2}))(?:[^\d-]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		y, _ := strconv.Atoi(m[2])
 		return ymd(strconv.Itoa(y+1911), m[3], m[4])
@@ -280,6 +303,9 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 				if latin && p > 0 && isWordByte(nt.s[p-1]) {
 					continue // "mar" in "market": the rules want a word that starts here
 				}
+				if rule.keep != nil && !rule.keep(nt.s, p) {
+					continue
+				}
 				spans = append(spans, span{p, p + len(word)})
 			}
 		}
@@ -351,8 +377,13 @@ func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string,
 	}
 	ctx := dateContext{pub: pub}
 	if !pub.IsZero() && tense != nil {
-		t := tense(s)
-		ctx.future, ctx.past = t > 0, t < 0
+		t, done := 0, false
+		ctx.tense = func() int {
+			if !done {
+				t, done = tense(s), true
+			}
+			return t
+		}
 	}
 	d, p, ok := rule.conv(m, ctx)
 	if !ok {
@@ -426,11 +457,11 @@ func yearFor(ctx dateContext, month, day int) (int, bool) {
 	}
 	y := p.Year()
 	switch {
-	case ctx.future:
+	case ctx.future():
 		if at(y) < 0 {
 			y++
 		}
-	case ctx.past:
+	case ctx.past():
 		if at(y) > 0 {
 			y--
 		}
@@ -451,7 +482,7 @@ func dayOnly(ctx dateContext, day string) (string, string, bool) {
 		return "", "", false
 	}
 	first := time.Date(ctx.pub.Year(), ctx.pub.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if d > ctx.pub.Day() && !ctx.future {
+	if d > ctx.pub.Day() && !ctx.future() {
 		first = first.AddDate(0, -1, 0)
 	}
 	return ymd(strconv.Itoa(first.Year()), strconv.Itoa(int(first.Month())), day)
@@ -478,7 +509,7 @@ func weekday(ctx dateContext, dir string, wd int) (string, string, bool) {
 	day := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
 	back := (int(p.Weekday()) - wd + 7) % 7
 	switch {
-	case dir == "next" || (ctx.future && dir != "last"):
+	case dir == "next" || (ctx.future() && dir != "last"):
 		fwd := (wd - int(p.Weekday()) + 7) % 7
 		if dir == "next" && fwd == 0 {
 			fwd = 7
