@@ -64,6 +64,17 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 		s := int(nt.off[m.start])
 		return slices.ContainsFunc(bodies, func(b body) bool { return b.start <= s && s < b.end })
 	}
+	// A country inside a company's name is not the country named: "Taiwan Semiconductor
+	// Manufacturing", 西班牙电信.
+	var vendorSpans []mention
+	for _, m := range ms {
+		if m.pat.group == groupEntity && g.entities[m.pat.entity].Kind == KindVendor {
+			vendorSpans = append(vendorSpans, m)
+		}
+	}
+	inVendor := func(m mention) bool {
+		return slices.ContainsFunc(vendorSpans, func(v mention) bool { return v.start <= m.start && m.end <= v.end })
+	}
 	triggers, cues := g.triggers, g.cues
 	var futures, pasts []int // normalised offsets of future ("will", "将") and past ("had", "此前") cues, in text order
 	for _, m := range ms {
@@ -90,6 +101,9 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 				}
 			}
 		case groupCountry:
+			if inVendor(m) {
+				continue
+			}
 			add(&e.Countries, g.entities[m.pat.entity].Name)
 			if f != nil {
 				f.country = true

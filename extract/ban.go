@@ -107,7 +107,7 @@ func cueTable() []cue {
 			"technology", "technologies", "services", "firms", "companies", "vendors", "suppliers",
 			"antivirus", "cybersecurity", "memory", "semiconductors", "routers", "cameras", "apps",
 			"drones", "aircraft", "handsets", "smartphones", "phones", "components", "modules", "platforms", "applications",
-			"无人机", "手机", "部件", "组件", "app", "user data", "personal data", "个人信息", "数据安全",
+			"无人机", "手机", "部件", "组件", "两用物项", "物项", "技术", "dual-use", "items", "app", "user data", "personal data", "个人信息", "数据安全",
 			"软件", "产品", "设备", "芯片", "企业", "厂商", "供应商", "公司", "服务", "网络安全", "系统"}},
 		{cueNegation, []string{
 			"denied that", "denied it", "denied any", "denied reports", "denies that", "deny that", "not banned", "no ban", "did not ban", "has not banned", "not been banned",
@@ -194,7 +194,7 @@ func (f *sentenceFacts) computeScore() {
 	if f.refTriggers == f.triggers && !(f.agency || f.actor || f.country) {
 		s = math.Min(s, 0.2)
 	}
-	inherent := false
+	inherent, noObject := false, false
 	for _, a := range f.actions {
 		if a == article.ActionEntityListing || a == article.ActionSanction || a == article.ActionLifted {
 			inherent = true
@@ -208,13 +208,16 @@ func (f *sentenceFacts) computeScore() {
 	case inherent:
 		s += 0.05
 	default:
-		s = math.Min(s, relatedThreshold-0.05) // no object: a ban of something else
+		noObject = true // a ban of something else: "bans beer sales"
 	}
 	if !f.strong && !(f.agency || f.actor) {
 		s = math.Min(s, relatedThreshold-0.05)
 	}
 	if f.title {
 		s += 0.05
+	}
+	if noObject {
+		s = math.Min(s, relatedThreshold-0.05)
 	}
 	if f.negation {
 		s *= 0.4

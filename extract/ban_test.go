@@ -155,3 +155,16 @@ func TestBodiesByForm(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleAlone: a headline's small bonus does not make a ban of something else ("bans beer
+// sales") an article about a ban.
+func TestTitleAlone(t *testing.T) {
+	b := Analyze("Football body bans beer sales at Qatar stadiums", "Fans reacted with dismay.", time.Time{}).Ban
+	if b.Related {
+		t.Errorf("Ban = %+v; want not related", b)
+	}
+	b = Analyze("Qatar bans Chinese surveillance cameras at stadiums", "Fans reacted with dismay.", time.Time{}).Ban
+	if !b.Related {
+		t.Errorf("Ban = %+v; want related", b)
+	}
+}

@@ -42,7 +42,7 @@ const industryHeads = `Semiconductors?|Technologies|Technology|Aerospace|Robotic
 // roleWords say what a company does, right before its name: "chipmaker Nexperia", "sponsor Budweiser".
 const roleWords = `maker|makers|chipmaker|chipmakers|carmaker|carmakers|automaker|automakers|manufacturer|manufacturers|` +
 	`producer|producers|supplier|suppliers|conglomerate|sponsor|sponsors|startup|start-up|retailer|retailers|` +
-	`distributor|distributors|company|firm|developer|vendor|provider|brand|brands`
+	`distributor|distributors|company|firm|developer|vendor|provider|brand|brands|subsidiary|affiliate`
 
 const capName = `(?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]+)(?: (?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]*|&|of|de))*`
 
@@ -174,7 +174,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer",
+	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate",
 		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
 			continue

@@ -213,6 +213,10 @@ func TestCountries(t *testing.T) {
 		{"Israeli and American firms; Latin America was spared.", []string{"Israel", "United States"}},
 		{"美国商务部与中方官员会谈。", []string{"United States", "China"}},
 		{"The UK and the EU; a Turkey dinner? Turkey said no.", []string{"United Kingdom", "European Union", "Turkey"}},
+		// Issue 14: not from inside a company's name; countries beyond the usual trade partners.
+		{"Taiwan Semiconductor Manufacturing Company made the die; 西班牙电信表示反对。", nil},
+		{"Shipments went through Malta and Bulgaria before reaching Qatar; 厄瓜多尔和卡塔尔。", []string{"Malta", "Bulgaria", "Qatar", "Ecuador"}},
+		{"哥伦比亚特区联邦巡回上诉法院驳回了请求。", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
