@@ -457,3 +457,27 @@ func TestFamily(t *testing.T) {
 		t.Error("Family of an unknown name: ok")
 	}
 }
+
+// TestTraditionalChinese: pages from Taiwan and Hong Kong write the same names in traditional
+// characters (issue 14).
+func TestTraditionalChinese(t *testing.T) {
+	pub := time.Date(2026, 1, 14, 9, 30, 0, 0, time.UTC) // a Wednesday
+	e := Analyze("經濟部：公務機關禁用華為與中興設備",
+		"經濟部週二表示，國家通訊傳播委員會已要求電信業者停止採購華為與中興的設備，美國商務部去年亦有類似措施，中國大陸對此表示反對。", pub)
+	for _, c := range []struct {
+		field     string
+		got, want []string
+	}{
+		{"vendors", e.Vendors, []string{"Huawei", "ZTE"}},
+		{"agencies", e.Agencies, []string{"National Communications Commission (Taiwan)", "US Department of Commerce"}},
+		{"countries", e.Countries, []string{"United States", "China"}},
+		{"targets", e.Ban.Targets, []string{"Huawei", "ZTE"}},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s = %q; want %q", c.field, c.got, c.want)
+		}
+	}
+	if len(e.Dates) == 0 || e.Dates[0].Date != "2026-01-13" {
+		t.Errorf("dates = %+v; want 週二 as 2026-01-13 first", e.Dates)
+	}
+}
