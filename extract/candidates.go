@@ -42,7 +42,7 @@ const industryHeads = `Semiconductors?|Technologies|Technology|Aerospace|Robotic
 // roleWords say what a company does, right before its name: "chipmaker Nexperia", "sponsor Budweiser".
 const roleWords = `maker|makers|chipmaker|chipmakers|carmaker|carmakers|automaker|automakers|manufacturer|manufacturers|` +
 	`producer|producers|supplier|suppliers|conglomerate|sponsor|sponsors|startup|start-up|retailer|retailers|` +
-	`distributor|distributors|company|firm|developer|vendor|provider|brand|brands|subsidiary|affiliate`
+	`distributor|distributors|company|firm|developer|vendor|provider|brand|brands|subsidiary|affiliate|designer|designers|giant|operator|operators`
 
 const capName = `(?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]+)(?: (?:[A-Z][\p{L}\d&.'-]*|\d+[A-Za-z]*|&|of|de))*`
 
@@ -157,7 +157,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.appos, 110, 24, commaBefore, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start",
+	for _, m := range near(r.appos, 110, 24, commaBefore, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "designer", "giant", "operator",
 		"retailer", "distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		// Not "Smith, the company's chief executive", "The Sunnyvale, California-based company",
 		// "since May 2019, meaning suppliers".
@@ -174,7 +174,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate",
+	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate", "designer", "giant", "operator",
 		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
 			continue
@@ -332,14 +332,23 @@ func isCommonCapital(w string) bool {
 	return false
 }
 
-// isZHQuantified reports whether a Chinese company phrase counts or points rather than names: 一家科技公司,
-// 两家集团, 该公司, 这家科技公司, 某集团.
+// isZHQuantified reports whether a Chinese company phrase counts, points or only gives a form
+// rather than names: 一家科技公司, 两家集团, 该公司, 某集团, 技术有限公司.
 func isZHQuantified(name string) bool {
 	r := []rune(name)
 	if len(r) < 2 {
 		return true
 	}
 	if strings.ContainsRune("该这那某本其每各此上述", r[0]) {
+		return true
+	}
+	// A form without a name: 技术有限公司, 网络科技公司.
+	stem := name
+	for _, suf := range []string{"股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "科技公司", "集团", "公司"} {
+		stem = strings.TrimSuffix(stem, suf)
+	}
+	switch stem {
+	case "", "技术", "科技", "信息技术", "信息科技", "网络科技", "网络技术", "信息", "网络", "电子", "智能", "数字", "软件":
 		return true
 	}
 	return strings.ContainsRune("一二三四五六七八九十两几多数", r[0]) && strings.ContainsRune("家个些类批", r[1])
