@@ -22,6 +22,8 @@ type candRules struct {
 	zhEnglish *regexp.Regexp // 星图智联公司（Startu Zhilian）: the English name in brackets
 	appos     *regexp.Regexp // AB InBev, Budweiser's owner; PowerAir, a Singapore distributor
 	zhLatin   *regexp.Regexp // 旗下拥有Calvin Klein、Tommy Hilfiger等服装品牌
+	ticker    *regexp.Regexp // Velmora Systems (NASDAQ: VLM), Qilin Chips (688123.SH)
+	zhTicker  *regexp.Regexp // 星河电子（688123.SH）, 星河电子（股票代码：688123）
 }
 
 // candidate is an organisation name the gazetteer lacks, where it was found and how sure the
@@ -53,6 +55,8 @@ func newCandRules() *candRules {
 		appos:     regexp.MustCompile(`\b(` + capName + `), (?:the |a |an |its )?(?:[\w-]+ ){0,2}?(?:[A-Z][\w-]*'s )?(?:owner|parent company|parent|` + roleWords + `)\b('s)?`),
 		zhLatin:   regexp.MustCompile(`((?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)(?:、(?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*))+)(?:等|和)\p{Han}{0,6}(?:品牌|公司|企业|厂商|集团)`),
 		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:the |a )?(?:[a-z]+ )?(?:` + roleWords + `)?(?: )?(?:` + capName + `))*)`),
+		ticker:    regexp.MustCompile(`\b(` + capName + `) \((?:(?:NASDAQ|Nasdaq|NYSE|Nyse|HKEX|SSE|SZSE|TSE|TWSE|KRX|LSE|ASX|SGX|TYO|HKG|SHA|SHE)\s*:\s*[A-Z0-9.]{1,10}|\d{4,6}\.(?:HK|SS|SH|SZ|T|KS|TW|TWO))\)`),
+		zhTicker:  regexp.MustCompile(`(\p{Han}{2,16}?)[（(](?:\d{6}\.(?:SH|SZ|SS|HK)|\d{4,5}\.HK|(?:股票代码|证券代码|股票代碼)[：:]?\s*\d{4,6})[）)]`),
 		zhEnglish: regexp.MustCompile(`\p{Han}{2,16}(?:公司|集团|企业)[（(]([A-Z][A-Za-z0-9&.,' -]{1,60}?)[）)]`),
 		owned:     regexp.MustCompile(`\b(` + capName + `)-(?:owned|backed|controlled) (` + capName + `)`),
 		including: regexp.MustCompile(`\b(?:including|includes|include|such as|together with|along with) ((?:` + capName + `)(?:(?:, | and |, and )(?:` + capName + `))*)`),
@@ -182,6 +186,18 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		for _, it := range r.item.FindAllString(m.m[1], -1) {
 			it = trimLeadingStopwords(afterQualifier(it))
 			consider(it, m.sent, KindVendor, plainName(it))
+		}
+	}
+	// A stock ticker marks a listed company: "Velmora Systems (NASDAQ: VLM)", 星河电子（688123.SH）.
+	for _, m := range near(r.ticker, 120, 24, nil, "(NASDAQ", "(Nasdaq", "(NYSE", "(Nyse", "(HKEX", "(SSE", "(SZSE", "(TSE", "(TWSE",
+		"(KRX", "(LSE", "(ASX", "(SGX", "(TYO", "(HKG", "(SHA", "(SHE", ".HK)", ".SS)", ".SH)", ".SZ)", ".T)", ".KS)", ".TW)", ".TWO)") {
+		if name := trimLeadingStopwords(afterQualifier(m.m[1])); plainName(name) {
+			consider(name, m.sent, KindVendor, true)
+		}
+	}
+	for _, m := range near(r.zhTicker, 60, 40, nil, ".SH", ".SZ", ".SS", ".HK", "代码", "代碼") {
+		if name := trimZHLead(m.m[1][issuerStart(m.m[1]):]); !isZHQuantified(name) {
+			consider(name, m.sent, KindVendor, true)
 		}
 	}
 	for _, m := range near(r.zhEnglish, 60, 90, bracketAfter, "公司", "集团", "企业") {

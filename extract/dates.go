@@ -249,13 +249,36 @@ func newDateRules() *dateRules {
 		dir := map[string]string{"上": "last", "下": "next", "本": "this", "这": "this"}[m[2]]
 		return weekday(ctx, dir, map[string]int{"日": 0, "天": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[m[3]])
 	})
-	need, reach = []string{"上周", "上星期", "本周", "这周", "次日", "翌日"}, [2]int{6, 6}
+	need, reach = []string{"上周", "上星期", "本周", "这周", "次日", "翌日", "当天", "当日", "同日"}, [2]int{6, 6}
 	add(`(上周|上星期|本周|这周)`, func(m []string, ctx dateContext) (string, string, bool) {
 		return recent(ctx)
 	})
 	// 次日, "the next day": the day after the day-precision date before it (resolved in find).
 	add(`(次日|翌日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		return "", nextDay, true
+	})
+	// 当天, 同日, "the same day": the day of the day-precision date before it.
+	add(`(当天|当日|同日)(?:[^起]|$)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return "", sameDay, true
+	})
+	need, reach = []string{"same day", "that day", "next day", "following day", "day later"}, [2]int{12, 12}
+	add(`\b(the same day|that day|the next day|the following day|a day later)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[1] == "the same day" || m[1] == "that day" {
+			return "", sameDay, true
+		}
+		return "", nextDay, true
+	})
+	// A month and day without a year and without a preposition: "in a notice dated Sept. 20",
+	// "published Jan. 15" ("May 5" only after a preposition, by the rule above: may is a verb too).
+	need, reach = months, [2]int{4, 16}
+	add(`\b((jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2})(?:st|nd|rd|th)?)\b(?:[^,\d]|, [^\d]|,?$)`, func(m []string, ctx dateContext) (string, string, bool) {
+		mon, _ := strconv.Atoi(monthNum(m[2]))
+		day, _ := strconv.Atoi(m[3])
+		y, ok := yearFor(ctx, mon, day)
+		if !ok {
+			return "", "", false
+		}
+		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
 	need, reach = []string{"年"}, [2]int{8, 6}
@@ -323,12 +346,15 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 	seen := map[string]bool{}
 	lastDay := ""
 	for _, f := range all {
-		if f.dm.Precision == nextDay {
+		if f.dm.Precision == nextDay || f.dm.Precision == sameDay {
 			t, err := time.Parse("2006-01-02", lastDay)
 			if err != nil {
 				continue
 			}
-			f.dm.Date, f.dm.Precision = t.AddDate(0, 0, 1).Format("2006-01-02"), article.PrecisionDay
+			if f.dm.Precision == nextDay {
+				t = t.AddDate(0, 0, 1)
+			}
+			f.dm.Date, f.dm.Precision = t.Format("2006-01-02"), article.PrecisionDay
 		}
 		if f.dm.Precision == article.PrecisionDay {
 			lastDay = f.dm.Date
@@ -343,8 +369,11 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 	return out
 }
 
-// nextDay marks a 次日 until find resolves it against the date before it.
-const nextDay = "next-day"
+// nextDay and sameDay mark a 次日 or 当天 until find resolves it against the date before it.
+const (
+	nextDay = "next-day"
+	sameDay = "same-day"
+)
 
 type foundDate struct {
 	rule       *regexp.Regexp
