@@ -271,7 +271,10 @@ func newDateRules() *dateRules {
 	// A month and day without a year and without a preposition: "in a notice dated Sept. 20",
 	// "published Jan. 15" ("May 5" only after a preposition, by the rule above: may is a verb too).
 	need, reach = months, [2]int{4, 16}
-	add(`\b((jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2})(?:st|nd|rd|th)?)\b(?:[^,\d]|, [^\d]|,?$)`, func(m []string, ctx dateContext) (string, string, bool) {
+	add(`\b((jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|[^,\d]|, [^\d]|,?$)`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[4] == " (" {
+			return "", "", false // a dateline: "LONDON, Nov 24 (Wire) -"
+		}
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		day, _ := strconv.Atoi(m[3])
 		y, ok := yearFor(ctx, mon, day)
