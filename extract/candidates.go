@@ -23,6 +23,7 @@ type candRules struct {
 	appos     *regexp.Regexp // AB InBev, Budweiser's owner; PowerAir, a Singapore distributor
 	zhLatin   *regexp.Regexp // 旗下拥有Calvin Klein、Tommy Hilfiger等服装品牌
 	ticker    *regexp.Regexp // Velmora Systems (NASDAQ: VLM), Qilin Chips (688123.SH)
+	owns      *regexp.Regexp // Velmora's shares, Velmora's chief executive, Velmora's cameras; Velmora, which makes
 	zhTicker  *regexp.Regexp // 星河电子（688123.SH）, 星河电子（股票代码：688123）
 }
 
@@ -55,6 +56,7 @@ func newCandRules() *candRules {
 		appos:     regexp.MustCompile(`\b(` + capName + `), (?:the |a |an |its )?(?:[\w-]+ ){0,2}?(?:[A-Z][\w-]*'s )?(?:owner|parent company|parent|` + roleWords + `)\b('s)?`),
 		zhLatin:   regexp.MustCompile(`((?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)(?:、(?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*))+)(?:等|和)\p{Han}{0,6}(?:品牌|公司|企业|厂商|集团)`),
 		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:the |a )?(?:[a-z]+ )?(?:` + roleWords + `)?(?: )?(?:` + capName + `))*)`),
+		owns: regexp.MustCompile(`\b(` + capName + `)(?:'s|’s) (?:[\w-]+ ){0,2}?(?:shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips)\b|\b(` + capName + `), (?:which|that) (?:makes|produces|manufactures|sells|supplies|develops|designs|builds|operates)\b`),
 		ticker:    regexp.MustCompile(`\b(` + capName + `) \((?:(?:NASDAQ|Nasdaq|NYSE|Nyse|HKEX|SSE|SZSE|TSE|TWSE|KRX|LSE|ASX|SGX|TYO|HKG|SHA|SHE)\s*:\s*[A-Z0-9.]{1,10}|\d{4,6}\.(?:HK|SS|SH|SZ|T|KS|TW|TWO))\)`),
 		zhTicker:  regexp.MustCompile(`(\p{Han}{2,16}?)[（(](?:\d{6}\.(?:SH|SZ|SS|HK)|\d{4,5}\.HK|(?:股票代码|证券代码|股票代碼)[：:]?\s*\d{4,6})[）)]`),
 		zhEnglish: regexp.MustCompile(`\p{Han}{2,16}(?:公司|集团|企业)[（(]([A-Z][A-Za-z0-9&.,' -]{1,60}?)[）)]`),
@@ -186,6 +188,16 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		for _, it := range r.item.FindAllString(m.m[1], -1) {
 			it = trimLeadingStopwords(afterQualifier(it))
 			consider(it, m.sent, KindVendor, plainName(it))
+		}
+	}
+	// What only a company has: shares, a chief executive, products it makes.
+	for _, m := range near(r.owns, 110, 40, nil, "'s ", "’s ", ", which ", ", that ") {
+		name := m.m[1]
+		if name == "" {
+			name = m.m[2]
+		}
+		if name = trimLeadingStopwords(afterQualifier(name)); plainName(name) && !isPlace(name) {
+			consider(name, m.sent, KindVendor, true)
 		}
 	}
 	// A stock ticker marks a listed company: "Velmora Systems (NASDAQ: VLM)", 星河电子（688123.SH）.
@@ -442,4 +454,22 @@ func capitalBefore(text string, p int) bool {
 // commaBefore says whether a comma stands shortly before the word at p: "AB InBev, Budweiser's owner".
 func commaBefore(text string, p int) bool {
 	return strings.Contains(text[max(0, p-48):p], ", ")
+}
+
+// isPlace reports whether a capitalised name is a city or region rather than a company:
+// "Shenzhen's drones", "Europe's chips".
+func isPlace(name string) bool {
+	for _, p := range chinesePlaces() {
+		if name == p[0] {
+			return true
+		}
+	}
+	switch name {
+	case "Washington", "London", "Brussels", "Moscow", "Tokyo", "Seoul", "Berlin", "Paris", "Taipei", "Hsinchu", "Delhi",
+		"New Delhi", "Europe", "Asia", "Africa", "America", "Silicon Valley", "California", "Texas", "New York", "Idaho",
+		"Hong Kong", "Macau", "Xinjiang", "Tibet", "Guangdong", "Pentagon", "Kremlin", "Congress", "Parliament",
+		"Government", "Ministry", "Department", "Agency", "Commission", "Company", "Group", "Firm":
+		return true
+	}
+	return false
 }
