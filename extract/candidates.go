@@ -56,7 +56,7 @@ func newCandRules() *candRules {
 		appos:     regexp.MustCompile(`\b(` + capName + `), (?:the |a |an |its )?(?:[\w-]+ ){0,2}?(?:[A-Z][\w-]*'s )?(?:owner|parent company|parent|` + roleWords + `)\b('s)?`),
 		zhLatin:   regexp.MustCompile(`((?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)(?:、(?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*))+)(?:等|和)\p{Han}{0,6}(?:品牌|公司|企业|厂商|集团)`),
 		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:the |a )?(?:[a-z]+ )?(?:` + roleWords + `)?(?: )?(?:` + capName + `))*)`),
-		owns: regexp.MustCompile(`\b(` + capName + `)(?:'s|’s) (?:[\w-]+ ){0,2}?(?:shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips)\b|\b(` + capName + `), (?:which|that) (?:makes|produces|manufactures|sells|supplies|develops|designs|builds|operates)\b`),
+		owns:      regexp.MustCompile(`\b(` + capName + `)(?:'s|’s) (?:[\w-]+ ){0,2}?(?:shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips)\b|\b(` + capName + `), (?:which|that) (?:makes|produces|manufactures|sells|supplies|develops|designs|builds|operates)\b`),
 		ticker:    regexp.MustCompile(`\b(` + capName + `) \((?:(?:NASDAQ|Nasdaq|NYSE|Nyse|HKEX|SSE|SZSE|TSE|TWSE|KRX|LSE|ASX|SGX|TYO|HKG|SHA|SHE)\s*:\s*[A-Z0-9.]{1,10}|\d{4,6}\.(?:HK|SS|SH|SZ|T|KS|TW|TWO))\)`),
 		zhTicker:  regexp.MustCompile(`(\p{Han}{2,16}?)[（(](?:\d{6}\.(?:SH|SZ|SS|HK)|\d{4,5}\.HK|(?:股票代码|证券代码|股票代碼)[：:]?\s*\d{4,6})[）)]`),
 		zhEnglish: regexp.MustCompile(`\p{Han}{2,16}(?:公司|集团|企业)[（(]([A-Z][A-Za-z0-9&.,' -]{1,60}?)[）)]`),
