@@ -144,8 +144,6 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 					f.lists = true
 				case cueDate:
 					f.dated = true
-				case cueAnaphor:
-					f.anaphor, f.object = true, true
 				}
 			}
 		}
@@ -189,6 +187,14 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 			if j < len(facts) && sents[j].start <= at && !slices.Contains(facts[j].unknown, c.name) {
 				facts[j].unknown = append(facts[j].unknown, c.name)
 			}
+		}
+	}
+	// A measure without firms of its own may refer back to those just named ("these three
+	// companies", 上述企业); it then falls on something, and takes their names (banFrom).
+	for i := range facts {
+		f := &facts[i]
+		if f.trigger && len(f.vendors) == 0 && len(f.unknown) == 0 && refersToFirms(g.anaphor, src[f.start:f.end]) {
+			f.anaphor, f.object = true, true
 		}
 	}
 	e.Ban = banFrom(facts, nt, src)

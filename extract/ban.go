@@ -3,6 +3,7 @@ package extract
 import (
 	"cmp"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -87,7 +88,6 @@ const (
 	cueList             // introduces the firms a measure covers: "include", "among the firms", 包括, 涉及
 	cueDate             // words that dates are written with: month names, "last", 月; date rules run only where these or digits are
 	cuePast             // tense: had, previously, 此前 (for dates without a year)
-	cueAnaphor          // refers back to the firms of the sentence before: "these three companies", 上述企业
 )
 
 type cue struct {
@@ -136,7 +136,6 @@ func cueTable() []cue {
 			"年", "月", "日", "上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
 			"昨天", "昨日", "今天", "日前", "近日"}},
 		{cuePast, []string{"had", "previously", "已于", "此前", "曾于", "曾经", "早前"}},
-		{cueAnaphor, anaphors()},
 	}
 }
 
@@ -424,19 +423,20 @@ func sentStartNorm(nt normText, sent span) int {
 	return min(i, len(nt.s))
 }
 
-// anaphors are the words with which a sentence refers back to the firms just named.
-func anaphors() []string {
-	out := []string{"上述企业", "上述公司", "上述实体", "上述单位", "这些企业", "这些公司", "这些实体", "以上企业", "以上实体",
-		"两家企业", "两家公司", "三家企业", "三家公司", "四家企业", "四家公司", "这两家", "该两家"}
-	for _, det := range []string{"these", "those", "the", "both", "all"} {
-		for _, n := range []string{"", "two ", "three ", "four ", "five ", "six ", "seven ", "eight ", "nine ", "ten "} {
-			for _, noun := range []string{"companies", "firms", "entities", "parties", "vendors", "suppliers", "businesses"} {
-				if det == "both" && n != "" {
-					continue
-				}
-				out = append(out, det+" "+n+noun)
-			}
+// anaphorRE finds the words with which a sentence refers back to the firms just named: "these
+// three companies", "both firms", "the four entities".
+func anaphorRE() *regexp.Regexp {
+	n := `(?:two|three|four|five|six|seven|eight|nine|ten|\d+)`
+	return regexp.MustCompile(`(?i)\b(?:(?:these|those|all)(?: ` + n + `)?|both|the ` + n + `) (?:companies|firms|entities)\b`)
+}
+
+// refersToFirms reports whether a sentence refers back to the firms just named.
+func refersToFirms(re *regexp.Regexp, sent string) bool {
+	for _, w := range []string{"上述企业", "上述公司", "上述实体", "上述单位", "这些企业", "这些公司", "这些实体", "以上企业",
+		"以上实体", "两家企业", "两家公司", "三家企业", "三家公司", "四家企业", "四家公司", "这两家", "该两家"} {
+		if strings.Contains(sent, w) {
+			return true
 		}
 	}
-	return out
+	return re.MatchString(sent)
 }

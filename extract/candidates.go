@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,7 +24,8 @@ type candRules struct {
 	appos     *regexp.Regexp // AB InBev, Budweiser's owner; PowerAir, a Singapore distributor
 	zhLatin   *regexp.Regexp // 旗下拥有Calvin Klein、Tommy Hilfiger等服装品牌
 	ticker    *regexp.Regexp // Velmora Systems (NASDAQ: VLM), Qilin Chips (688123.SH)
-	owns      *regexp.Regexp // Velmora's shares, Velmora's chief executive, Velmora's cameras; Velmora, which makes
+	owns      *regexp.Regexp // Velmora's shares, Velmora's chief executive, Velmora's cameras
+	makes     *regexp.Regexp // Velmora, which makes
 	zhTicker  *regexp.Regexp // 星河电子（688123.SH）, 星河电子（股票代码：688123）
 }
 
@@ -42,6 +44,9 @@ const industryHeads = `Semiconductors?|Technologies|Technology|Aerospace|Robotic
 	`Networks|Telecom|Telecommunications|Software|Systems|Group|Holdings|Scientech|Instruments|Optoelectronics|` +
 	`Biotech|Pharmaceuticals?|Motors|Automotive|Airlines|Aviation|Dynamics|Industries|Energy|Materials|Photonics|Devices`
 
+// ownedWords are what only a company has: "Velmora's shares".
+const ownedWords = `shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips`
+
 // roleWords say what a company does, right before its name: "chipmaker Nexperia", "sponsor Budweiser".
 const roleWords = `maker|makers|chipmaker|chipmakers|carmaker|carmakers|automaker|automakers|manufacturer|manufacturers|` +
 	`producer|producers|supplier|suppliers|conglomerate|sponsor|sponsors|startup|start-up|retailer|retailers|` +
@@ -55,8 +60,9 @@ func newCandRules() *candRules {
 		head:      regexp.MustCompile(`\b(` + capName + ` (?:` + industryHeads + `))\b( [A-Z])?`),
 		appos:     regexp.MustCompile(`\b(` + capName + `), (?:the |a |an |its )?(?:[\w-]+ ){0,2}?(?:[A-Z][\w-]*'s )?(?:owner|parent company|parent|` + roleWords + `)\b('s)?`),
 		zhLatin:   regexp.MustCompile(`((?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)(?:、(?:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*))+)(?:等|和)\p{Han}{0,6}(?:品牌|公司|企业|厂商|集团)`),
-		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:the |a )?(?:[a-z]+ )?(?:` + roleWords + `)?(?: )?(?:` + capName + `))*)`),
-		owns:      regexp.MustCompile(`\b(` + capName + `)(?:'s|’s) (?:[\w-]+ ){0,2}?(?:shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips)\b|\b(` + capName + `), (?:which|that) (?:makes|produces|manufactures|sells|supplies|develops|designs|builds|operates)\b`),
+		role:      regexp.MustCompile(`\b(?:` + roleWords + `) ((?:` + capName + `)(?:(?:, | and |, and )(?:` + capName + `))*)`),
+		owns:      regexp.MustCompile(`\b(` + capName + `)(?:'s|’s) (?:[\w-]+ ){0,2}?(?:` + ownedWords + `)\b`),
+		makes:     regexp.MustCompile(`\b(` + capName + `), (?:which|that) (?:makes|produces|manufactures|sells|supplies|develops|designs|builds|operates)\b`),
 		ticker:    regexp.MustCompile(`\b(` + capName + `) \((?:(?:NASDAQ|Nasdaq|NYSE|Nyse|HKEX|SSE|SZSE|TSE|TWSE|KRX|LSE|ASX|SGX|TYO|HKG|SHA|SHE)\s*:\s*[A-Z0-9.]{1,10}|\d{4,6}\.(?:HK|SS|SH|SZ|T|KS|TW|TWO))\)`),
 		zhTicker:  regexp.MustCompile(`(\p{Han}{2,16}?)[（(](?:\d{6}\.(?:SH|SZ|SS|HK)|\d{4,5}\.HK|(?:股票代码|证券代码|股票代碼)[：:]?\s*\d{4,6})[）)]`),
 		zhEnglish: regexp.MustCompile(`\p{Han}{2,16}(?:公司|集团|企业)[（(]([A-Z][A-Za-z0-9&.,' -]{1,60}?)[）)]`),
@@ -94,20 +100,32 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	// near is matches run only on the stretches of a sentence around its key words, for the
 	// patterns whose capitalised runs are slow over whole sentences.
 	near := func(re *regexp.Regexp, before, after int, keep func(text string, p int) bool, keys ...string) []match {
-		var out []match
-		keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return !strings.Contains(src, k) })
-		if len(keys) == 0 {
-			return nil
-		}
-		for i, s := range sents {
-			text := src[s.start:s.end]
-			if !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(text, k) }) {
-				continue
-			}
-			for _, st := range stretchesIf(text, keys, before, after, keep) {
-				for _, m := range re.FindAllStringSubmatch(text[st.start:st.end], -1) {
-					out = append(out, match{m, i})
+		// Every occurrence of a key in the whole text, its stretch kept inside its sentence.
+		type win struct{ sent, lo, hi int }
+		var wins []win
+		for _, k := range keys {
+			for _, p := range indexes(src, k) {
+				i := sort.Search(len(sents), func(i int) bool { return sents[i].end > p })
+				if i == len(sents) || sents[i].start > p {
+					continue
 				}
+				st := sents[i]
+				if keep != nil && !keep(src[st.start:st.end], p-st.start) {
+					continue
+				}
+				lo, hi := wordStretch(src, max(st.start, p-before), min(st.end, p+len(k)+after))
+				wins = append(wins, win{i, max(lo, st.start), min(hi, st.end)})
+			}
+		}
+		slices.SortFunc(wins, func(a, b win) int { return a.lo - b.lo })
+		var out []match
+		for j := 0; j < len(wins); {
+			w := wins[j]
+			for j++; j < len(wins) && wins[j].sent == w.sent && wins[j].lo <= w.hi; j++ {
+				w.hi = max(w.hi, wins[j].hi)
+			}
+			for _, m := range re.FindAllStringSubmatch(src[w.lo:w.hi], -1) {
+				out = append(out, match{m, w.sent})
 			}
 		}
 		return out
@@ -180,7 +198,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.role, 24, 160, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate", "designer", "giant", "operator",
+	for _, m := range near(r.role, 24, 110, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate", "designer", "giant", "operator",
 		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
 			continue
@@ -191,12 +209,9 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 	}
 	// What only a company has: shares, a chief executive, products it makes.
-	for _, m := range near(r.owns, 110, 40, nil, "'s ", "’s ", ", which ", ", that ") {
-		name := m.m[1]
-		if name == "" {
-			name = m.m[2]
-		}
-		if name = trimLeadingStopwords(afterQualifier(name)); plainName(name) && !isPlace(name) {
+	owned := append(near(r.owns, 110, 40, ownedAfter, "'s ", "’s "), near(r.makes, 110, 24, nil, ", which ", ", that ")...)
+	for _, m := range owned {
+		if name := trimLeadingStopwords(afterQualifier(m.m[1])); plainName(name) && !isPlace(name) {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
@@ -451,25 +466,52 @@ func capitalBefore(text string, p int) bool {
 	return 'A' <= text[q] && text[q] <= 'Z' || '0' <= text[q] && text[q] <= '9'
 }
 
-// commaBefore says whether a comma stands shortly before the word at p: "AB InBev, Budweiser's owner".
+// commaBefore says whether a capitalised word and a comma stand at most four words before the
+// word at p: "AB InBev, Budweiser's owner", "PowerAir, a Singapore distributor".
 func commaBefore(text string, p int) bool {
-	return strings.Contains(text[max(0, p-48):p], ", ")
+	lo := max(0, p-48)
+	i := strings.LastIndex(text[lo:p], ", ")
+	if i < 0 || strings.Count(text[lo+i+2:p], " ") > 4 {
+		return false
+	}
+	q := lo + i
+	for q > 0 && text[q-1] != ' ' {
+		q--
+	}
+	return 'A' <= text[q] && text[q] <= 'Z'
 }
 
 // isPlace reports whether a capitalised name is a city or region rather than a company:
 // "Shenzhen's drones", "Europe's chips".
 func isPlace(name string) bool {
-	for _, p := range chinesePlaces() {
-		if name == p[0] {
-			return true
-		}
-	}
 	switch name {
+	case "Beijing", "Shanghai", "Tianjin", "Chongqing", "Shenzhen", "Guangzhou", "Hangzhou", "Nanjing", "Suzhou", "Chengdu",
+		"Wuhan", "Xi'an", "Xiamen", "Qingdao", "Hefei", "Harbin", "Dalian", "Fujian", "Jiangsu", "Zhejiang", "Sichuan":
+		return true
 	case "Washington", "London", "Brussels", "Moscow", "Tokyo", "Seoul", "Berlin", "Paris", "Taipei", "Hsinchu", "Delhi",
 		"New Delhi", "Europe", "Asia", "Africa", "America", "Silicon Valley", "California", "Texas", "New York", "Idaho",
 		"Hong Kong", "Macau", "Xinjiang", "Tibet", "Guangdong", "Pentagon", "Kremlin", "Congress", "Parliament",
 		"Government", "Ministry", "Department", "Agency", "Commission", "Company", "Group", "Firm":
 		return true
+	}
+	return false
+}
+
+// ownedAfter says whether the possessive at p follows a capitalised word and comes shortly before
+// something only a company has: "Velmora's shares", "Velmora's security cameras".
+func ownedAfter(text string, p int) bool {
+	q := p
+	for q > 0 && text[q-1] != ' ' {
+		q--
+	}
+	if q == p || !('A' <= text[q] && text[q] <= 'Z') {
+		return false
+	}
+	after := text[p:min(len(text), p+48)]
+	for _, w := range strings.Split(ownedWords, "|") {
+		if strings.Contains(after, w) {
+			return true
+		}
 	}
 	return false
 }

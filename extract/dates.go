@@ -26,9 +26,10 @@ type dateRule struct {
 	need  []string
 	reach [2]int
 	// keep, when set, says whether an occurrence of a need word at p is worth running on.
-	keep func(s string, p int) bool
-	re   *regexp.Regexp
-	conv func(m []string, ctx dateContext) (date string, precision string, ok bool)
+	keep  func(s string, p int) bool
+	re    *regexp.Regexp
+	group int // the group that holds the date as written: 1, or the one named d
+	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
 }
 
 // dateContext is what resolving a date may need beyond the match itself.
@@ -50,7 +51,9 @@ func newDateRules() *dateRules {
 	var reach [2]int
 	var keep func(s string, p int) bool
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
-		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: regexp.MustCompile(expr), conv: conv})
+		re := regexp.MustCompile(expr)
+		group := max(1, re.SubexpIndex("d"))
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: re, group: group, conv: conv})
 	}
 	digitsThen := func(seps ...string) []string {
 		var out []string
@@ -188,14 +191,19 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
 	need, reach = months, [2]int{16, 28}
-	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
-		mon, _ := strconv.Atoi(monthNum(m[2]))
-		day, _ := strconv.Atoi(m[3])
+	// "on April 3", and without a preposition "a notice dated Sept. 20" (but May only after one:
+	// may is a verb too), not a dateline ("LONDON, Nov 24 (Wire) -").
+	add(`\b((?:on|by|since|until|from|before|after) )?(?P<d>`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|,? \d|)`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[5] != "" || m[1] == "" && m[3] == "may" {
+			return "", "", false
+		}
+		mon, _ := strconv.Atoi(monthNum(m[3]))
+		day, _ := strconv.Atoi(m[4])
 		y, ok := yearFor(ctx, mon, day)
 		if !ok {
 			return "", "", false
 		}
-		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
+		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[4])
 	})
 	need, reach = months, [2]int{16, 28}
 	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
@@ -267,21 +275,6 @@ func newDateRules() *dateRules {
 			return "", sameDay, true
 		}
 		return "", nextDay, true
-	})
-	// A month and day without a year and without a preposition: "in a notice dated Sept. 20",
-	// "published Jan. 15" ("May 5" only after a preposition, by the rule above: may is a verb too).
-	need, reach = months, [2]int{4, 16}
-	add(`\b((jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|[^,\d]|, [^\d]|,?$)`, func(m []string, ctx dateContext) (string, string, bool) {
-		if m[4] == " (" {
-			return "", "", false // a dateline: "LONDON, Nov 24 (Wire) -"
-		}
-		mon, _ := strconv.Atoi(monthNum(m[2]))
-		day, _ := strconv.Atoi(m[3])
-		y, ok := yearFor(ctx, mon, day)
-		if !ok {
-			return "", "", false
-		}
-		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
 	need, reach = []string{"年"}, [2]int{8, 6}
@@ -386,7 +379,7 @@ type foundDate struct {
 
 // addDate converts one match and appends it, unless it overlaps a date found by an earlier rule.
 func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, tense func(pos int) int) []foundDate {
-	s, e := loc[2], loc[3] // group 1 is the date as written
+	s, e := loc[2*rule.group], loc[2*rule.group+1] // the date as written
 	if s < 0 {
 		return all
 	}

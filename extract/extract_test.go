@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -165,6 +166,22 @@ func TestAutomaton(t *testing.T) {
 	want := []string{"she", "he", "hers"}
 	if !slices.Equal(got, want) {
 		t.Errorf("find(ushers) = %q; want %q", got, want)
+	}
+	// A set too large for 16-bit states uses the 32-bit table and finds the same.
+	var many []string
+	for i := range 12000 {
+		many = append(many, fmt.Sprintf("%08x%05d", uint32(i)*2654435761, i))
+	}
+	many = append(many, "he", "she", "hers")
+	big := newAutomaton(many)
+	if big.delta16 != nil || a.delta16 == nil {
+		t.Fatalf("tables: big 16-bit %v, small 16-bit %v; want the big one 32-bit, the small one 16-bit", big.delta16 != nil, a.delta16 != nil)
+	}
+	got = nil
+	text := "ushers " + many[11999]
+	big.find(text, func(h hit) { got = append(got, text[h.start:h.end]) })
+	if want := []string{"she", "he", "hers", many[11999]}; !slices.Equal(got, want) {
+		t.Errorf("big find = %q; want %q", got, want)
 	}
 }
 

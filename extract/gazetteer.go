@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +49,7 @@ type Gazetteer struct {
 	docs     *docRules
 	cands    *candRules
 	bodies   *bodyRules
+	anaphor  *regexp.Regexp
 }
 
 // group says which matches compete for the same stretch of text.
@@ -244,6 +246,7 @@ func build(f gazetteerFile) (*Gazetteer, error) {
 	}
 	g.triggers, g.cues = triggerTable(), cueTable()
 	g.dates, g.docs, g.cands, g.bodies = newDateRules(), newDocRules(), newCandRules(), newBodyRules(countriesZH)
+	g.anaphor = anaphorRE()
 	for i, t := range g.triggers {
 		for _, phrase := range t.phrases {
 			g.patterns = append(g.patterns, newPattern(groupTrigger, i, phrase, normalizeAlias(phrase)))
