@@ -99,12 +99,18 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	}
 	// near is matches run only on the stretches of a sentence around its key words, for the
 	// patterns whose capitalised runs are slow over whole sentences.
+	found := map[string][]int{} // the offsets of each key word, found once
 	near := func(re *regexp.Regexp, before, after int, keep func(text string, p int) bool, keys ...string) []match {
 		// Every occurrence of a key in the whole text, its stretch kept inside its sentence.
 		type win struct{ sent, lo, hi int }
 		var wins []win
 		for _, k := range keys {
-			for _, p := range indexes(src, k) {
+			at, ok := found[k]
+			if !ok {
+				at = indexes(src, k)
+				found[k] = at
+			}
+			for _, p := range at {
 				i := sort.Search(len(sents), func(i int) bool { return sents[i].end > p })
 				if i == len(sents) || sents[i].start > p {
 					continue
