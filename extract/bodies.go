@@ -154,7 +154,11 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 	has := func(keys ...string) bool {
 		return slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(src, k) })
 	}
+	cjk := hasCJK(src)
 	for _, f := range r.forms {
+		if !cjk {
+			break
+		}
 		for _, p := range indexes(src, f[0]) {
 			start, place, ok := r.placeBefore(src[:p])
 			if !ok {
@@ -168,6 +172,9 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 		}
 	}
 	for _, f := range r.mins {
+		if !cjk {
+			break
+		}
 		for _, p := range indexes(src, f[0]) {
 			rest, federal := src[:p], ""
 			if strings.HasSuffix(rest, "联邦") {
@@ -349,4 +356,15 @@ func (r *bodyRules) placeBefore(rest string) (int, [2]string, bool) {
 		}
 	}
 	return 0, [2]string{}, false
+}
+
+// hasCJK reports whether s holds a character of the CJK blocks (a UTF-8 lead byte 0xE2-0xE9 is
+// enough of a hint), so that English texts skip the Chinese patterns.
+func hasCJK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0xE3 && c <= 0xE9 {
+			return true
+		}
+	}
+	return false
 }

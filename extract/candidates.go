@@ -100,6 +100,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	// near is matches run only on the stretches of a sentence around its key words, for the
 	// patterns whose capitalised runs are slow over whole sentences.
 	found := map[string][]int{} // the offsets of each key word, found once
+	cjk := hasCJK(src)
 	near := func(re *regexp.Regexp, before, after int, keep func(text string, p int) bool, keys ...string) []match {
 		// Every occurrence of a key in the whole text, its stretch kept inside its sentence.
 		type win struct{ sent, lo, hi int }
@@ -136,6 +137,13 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 		return out
 	}
+	// nearCJK is near for the patterns of Chinese text, which English texts skip.
+	nearCJK := func(re *regexp.Regexp, before, after int, keep func(text string, p int) bool, keys ...string) []match {
+		if !cjk {
+			return nil
+		}
+		return near(re, before, after, keep, keys...)
+	}
 	var out []candidate
 	consider := func(name string, sent int, kind string, strong bool) {
 		name = strings.TrimSpace(strings.TrimRight(name, ",;:"))
@@ -170,7 +178,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, beside)
 		}
 	}
-	for _, m := range near(r.zh, 66, 24, nil, "公司", "集团") {
+	for _, m := range nearCJK(r.zh, 66, 24, nil, "公司", "集团") {
 		name := trimZHLead(m.m[1][issuerStart(m.m[1]):])
 		if isZHQuantified(name) {
 			continue // 一家科技公司, 该集团: a company spoken of, not named
@@ -187,7 +195,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.appos, 110, 24, commaBefore, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "designer", "giant", "operator",
+	for _, m := range near(r.appos, 64, 24, commaBefore, "owner", "parent", "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "designer", "giant", "operator",
 		"retailer", "distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		// Not "Smith, the company's chief executive", "The Sunnyvale, California-based company",
 		// "since May 2019, meaning suppliers".
@@ -199,12 +207,12 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.zhLatin, 150, 40, nil, "、") {
+	for _, m := range nearCJK(r.zhLatin, 150, 40, nil, "、") {
 		for _, it := range strings.Split(m.m[1], "、") {
 			consider(it, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.role, 24, 110, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate", "designer", "giant", "operator",
+	for _, m := range near(r.role, 24, 80, capitalAfter, "maker", "producer", "supplier", "conglomerate", "sponsor", "start", "retailer", "subsidiary", "affiliate", "designer", "giant", "operator",
 		"distributor", "company", "firm", "developer", "vendor", "provider", "brand") {
 		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
 			continue
@@ -228,12 +236,12 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.zhTicker, 60, 40, nil, ".SH", ".SZ", ".SS", ".HK", "代码", "代碼") {
+	for _, m := range nearCJK(r.zhTicker, 60, 40, nil, ".SH", ".SZ", ".SS", ".HK", "代码", "代碼") {
 		if name := trimZHLead(m.m[1][issuerStart(m.m[1]):]); !isZHQuantified(name) {
 			consider(name, m.sent, KindVendor, true)
 		}
 	}
-	for _, m := range near(r.zhEnglish, 60, 90, bracketAfter, "公司", "集团", "企业") {
+	for _, m := range nearCJK(r.zhEnglish, 60, 90, bracketAfter, "公司", "集团", "企业") {
 		consider(strings.TrimSpace(m.m[1]), m.sent, KindVendor, true)
 	}
 	bodies := matches(r.agencyOf, "Ministry of", "Department of", "Office of")

@@ -269,7 +269,7 @@ func newDateRules() *dateRules {
 	add(`(当天|当日|同日)(?:[^起]|$)`, func(m []string, ctx dateContext) (string, string, bool) {
 		return "", sameDay, true
 	})
-	need, reach = []string{"same day", "that day", "next day", "following day", "day later"}, [2]int{12, 12}
+	need, reach = []string{"day"}, [2]int{16, 8}
 	add(`\b(the same day|that day|the next day|the following day|a day later)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		if m[1] == "the same day" || m[1] == "that day" {
 			return "", sameDay, true
