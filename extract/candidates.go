@@ -62,8 +62,10 @@ func newCandRules() *candRules {
 	heads = append(heads, "Semiconductors", "Pharmaceuticals")
 	roles := append(strings.Split(roleWords, "|"), "owner", "parent")
 	keys := map[string]bool{}
-	for _, k := range append(slices.Clone(heads), roles...) {
-		keys[k] = true
+	for _, k := range append(append(slices.Clone(heads), roles...), append(suffixKeys(), bodyKeys()...)...) {
+		if strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") == "" {
+			keys[k] = true
+		}
 	}
 	return &candRules{
 		heads: heads, roles: roles, wordKeys: keys,
@@ -155,6 +157,17 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 		return near(re, before, after, keep, keys...)
 	}
+	// heading reports, once per sentence, whether it is a heading in title case.
+	headings := make([]int8, len(sents))
+	heading := func(i int) bool {
+		if headings[i] == 0 {
+			headings[i] = 2
+			if titleCase(src[sents[i].start:sents[i].end]) {
+				headings[i] = 1
+			}
+		}
+		return headings[i] == 1
+	}
 	var out []candidate
 	consider := func(name string, sent int, kind string, strong bool) {
 		name = strings.TrimSpace(strings.TrimRight(name, ",;:"))
@@ -171,7 +184,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 		out = append(out, candidate{name: name, sent: sent, kind: kind, strong: strong})
 	}
-	for _, m := range matches(r.suffix, "Inc", "Corp", "Ltd", "Limited", "LLC", "GmbH", "AG", "plc", "PLC", "S.A.", "N.V.", "Co.") {
+	for _, m := range near(r.suffix, 90, 14, nil, suffixKeys()...) {
 		consider(strings.TrimSuffix(m.m[0][:len(m.m[0])-trailingNonWord(m.m[0])], ","), m.sent, KindVendor, true)
 	}
 	for _, m := range matches(r.owned, "-owned", "-backed", "-controlled") {
@@ -199,7 +212,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	for _, m := range near(r.head, 100, 6, capitalBefore, r.heads...) {
 		// Not part of a longer name ("Taiwan Semiconductor Manufacturing"), nor a heading in
 		// title case ("Contracting for Certain Telecommunications").
-		if m.m[2] != "" || titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
+		if m.m[2] != "" || heading(m.sent) {
 			continue
 		}
 		if name := trimLeadingStopwords(afterQualifier(m.m[1])); distinctive(name) {
@@ -209,7 +222,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	for _, m := range near(r.appos, 64, 24, commaBefore, r.roles...) {
 		// Not "Smith, the company's chief executive", "The Sunnyvale, California-based company",
 		// "since May 2019, meaning suppliers".
-		if m.m[2] != "" || strings.HasPrefix(m.m[1], "The ") || titleCase(src[sents[m.sent].start:sents[m.sent].end]) ||
+		if m.m[2] != "" || strings.HasPrefix(m.m[1], "The ") || heading(m.sent) ||
 			strings.Contains(m.m[0], "meaning") || !plainName(m.m[1]) {
 			continue
 		}
@@ -223,7 +236,7 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 		}
 	}
 	for _, m := range near(r.role, 24, 80, capitalAfter, r.roles...) {
-		if titleCase(src[sents[m.sent].start:sents[m.sent].end]) {
+		if heading(m.sent) {
 			continue
 		}
 		for _, it := range r.item.FindAllString(m.m[1], -1) {
@@ -253,8 +266,8 @@ func (r *candRules) find(g *Gazetteer, src string, sents []span) []candidate {
 	for _, m := range nearCJK(r.zhEnglish, 60, 90, bracketAfter, "公司", "集团", "企业") {
 		consider(strings.TrimSpace(m.m[1]), m.sent, KindVendor, true)
 	}
-	bodies := matches(r.agencyOf, "Ministry of", "Department of", "Office of")
-	bodies = append(bodies, matches(r.agency, "Ministry", "Authority", "Commission", "Court", "Regulator", "Tribunal", "Inspectorate")...)
+	bodies := near(r.agencyOf, 4, 120, nil, "Ministry", "Department", "Office")
+	bodies = append(bodies, near(r.agency, 100, 16, nil, bodyKeys()...)...)
 	for _, m := range bodies {
 		// A body's name has a word besides its form ("the Commission" is a reference back) and
 		// is not a headline run of capitals.
@@ -559,4 +572,15 @@ func wordsAt(src string, set map[string]bool) map[string][]int {
 		i = j
 	}
 	return out
+}
+
+// suffixKeys are the legal forms that end a company's name.
+func suffixKeys() []string {
+	return []string{"Inc", "Incorporated", "Corp", "Corporation", "Ltd", "Limited", "LLC", "GmbH", "AG", "plc", "PLC", "Co",
+		"Pte", "Sdn", "S.A.", "N.V.", "S.p.A.", "B.V.", "K.K."}
+}
+
+// bodyKeys are the words that end a government body's name.
+func bodyKeys() []string {
+	return []string{"Ministry", "Authority", "Commission", "Court", "Regulator", "Tribunal", "Inspectorate"}
 }
