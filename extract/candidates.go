@@ -48,7 +48,7 @@ const industryHeads = `Semiconductors?|Technologies|Technology|Aerospace|Robotic
 	`Biotech|Pharmaceuticals?|Motors|Automotive|Airlines|Aviation|Dynamics|Industries|Energy|Materials|Photonics|Devices`
 
 // ownedWords are what only a company has: "Velmora's shares".
-const ownedWords = `shares|stock|chief executive|CEO|chairman|revenue|products|devices|smartphones|handsets|cameras|routers|drones|chips`
+const ownedWords = `shares|stock|chief executive|CEO|products|devices|smartphones|handsets|cameras|routers|drones|chips`
 
 // roleWords say what a company does, right before its name: "chipmaker Nexperia", "sponsor Budweiser".
 const roleWords = `maker|makers|chipmaker|chipmakers|carmaker|carmakers|automaker|automakers|manufacturer|manufacturers|` +
@@ -375,6 +375,12 @@ func hasLegalSuffix(name string) bool {
 // Technologies", "Chinese Semiconductor", "Critical Systems".
 func isGeneric(w string) bool {
 	switch w {
+	case "Unmanned", "Aircraft", "Weapons", "Surveillance", "Communications", "Telecommunications", "Video", "Network",
+		"Computing", "Cloud", "Data", "Mobile", "Wireless", "Satellite", "Space", "Nuclear", "Manufacturing", "Equipment",
+		"Infrastructure", "Control", "Power", "Electric", "Battery", "Solar", "Health", "Medical", "Internet", "Online",
+		"Social", "Media", "Gaming", "Smart", "Autonomous", "Electronic", "Chip", "Chips", "Connected", "Vehicle",
+		"Vehicles", "Strategic", "Sensitive", "Dual-Use", "Controlled", "Restricted", "Trusted", "Secure", "Open":
+		return true
 	case "Information", "Advanced", "Critical", "Emerging", "Key", "New", "National", "Digital", "Military", "Defense", "Defence", "Export", "Security", "Cyber", "Artificial", "Intelligence", "Foreign", "Global", "Commerce", "American", "Chinese", "European", "Western", "Russian", "Japanese", "Korean", "Taiwanese", "Semiconductor", "Semiconductors", "Technology", "Technologies", "Electronics", "Software", "Systems", "Group", "Holdings", "Energy", "Materials", "Devices", "Telecom", "Networks", "Industries", "Aerospace", "Aviation", "Robotics", "Quantum", "Clean", "Green", "Financial", "State", "Federal", "Public", "Emerging Technology", "Office", "Department", "Ministry", "Bureau", "Agency", "Law", "Regulations", "Rule", "List", "Entity", "The", "Its", "Our", "Their", "This", "These", "Those", "Other", "All", "Some", "Many", "Several", "Two", "Three", "Four", "Five", "Top", "Leading", "Domestic", "Local", "Government", "Act", "Core", "Operational", "Industrial", "Consumer":
 		return true
 	}
