@@ -193,7 +193,12 @@ func (g *Gazetteer) Analyze(title, text string, published time.Time) article.Ent
 	// companies", 上述企业); it then falls on something, and takes their names (banFrom).
 	for i := range facts {
 		f := &facts[i]
-		if f.trigger && len(f.vendors) == 0 && len(f.unknown) == 0 && refersToFirms(g.anaphor, src[f.start:f.end]) {
+		if !f.trigger || len(f.vendors) > 0 || len(f.unknown) > 0 {
+			continue
+		}
+		lo, _ := slices.BinarySearch(nt.off, int32(f.start))
+		hi, _ := slices.BinarySearch(nt.off, int32(f.end))
+		if refersToFirms(g.anaphor, nt.s[min(lo, len(nt.s)):min(hi, len(nt.s))]) {
 			f.anaphor, f.object = true, true
 		}
 	}

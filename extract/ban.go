@@ -427,10 +427,11 @@ func sentStartNorm(nt normText, sent span) int {
 // three companies", "both firms", "the four entities".
 func anaphorRE() *regexp.Regexp {
 	n := `(?:two|three|four|five|six|seven|eight|nine|ten|\d+)`
-	return regexp.MustCompile(`(?i)\b(?:(?:these|those|all)(?: ` + n + `)?|both|the ` + n + `) (?:companies|firms|entities)\b`)
+	return regexp.MustCompile(`\b(?:(?:these|those|all)(?: ` + n + `)?|both|the ` + n + `) (?:companies|firms|entities)\b`)
 }
 
-// refersToFirms reports whether a sentence refers back to the firms just named.
+// refersToFirms reports whether a sentence, in its normalised (lower-case) form, refers back to
+// the firms just named.
 func refersToFirms(re *regexp.Regexp, sent string) bool {
 	for _, w := range []string{"上述企业", "上述公司", "上述实体", "上述单位", "这些企业", "这些公司", "这些实体", "以上企业",
 		"以上实体", "两家企业", "两家公司", "三家企业", "三家公司", "四家企业", "四家公司", "这两家", "该两家"} {

@@ -15,9 +15,10 @@ type bodyRules struct {
 	places      map[string][2]string
 	forms       [][2]string
 	mins        [][2]string
-	ministryE   *regexp.Regexp // Germany's Interior Ministry, the Dutch economy ministry, France's Ministry of the Interior
-	embassyE    *regexp.Regexp // China's embassy in France, the Embassy of China in Germany
-	frAgency    *regexp.Regexp // AGENCY: Bureau of Industry and Security, Commerce.
+	byLast      map[rune][]string // the office words of forms, mins and 使馆 by their last character
+	ministryE   *regexp.Regexp    // Germany's Interior Ministry, the Dutch economy ministry, France's Ministry of the Interior
+	embassyE    *regexp.Regexp    // China's embassy in France, the Embassy of China in Germany
+	frAgency    *regexp.Regexp    // AGENCY: Bureau of Industry and Security, Commerce.
 }
 
 // body is a government body found by form, with its span in the source.
@@ -118,7 +119,7 @@ func newBodyRules(countriesZH []string) *bodyRules {
 	slices.SortFunc(zh, func(a, b string) int { return len(b) - len(a) })
 	capWords := `[A-Z][a-z]+(?: [A-Z][a-z]+)?`
 	return &bodyRules{
-		countriesZH: zh, places: chinesePlaces(), forms: localForms(), mins: ministryForms(),
+		countriesZH: zh, places: chinesePlaces(), forms: localForms(), mins: ministryForms(), byLast: officeWordsByLast(),
 		ministryE: regexp.MustCompile(`\b(?:the )?(` + capWords + `)(?:'s|’s)? (?:([Ff]ederal) )?(?:((?i:` + alternation(ens) + `)) [Mm]inistry|[Mm]inistry of (?:the )?((?i:` + alternation(ens) + `)))\b`),
 		frAgency:  regexp.MustCompile(`AGENCY:[^.:]{0,200}?, (Commerce|Treasury|Defense|State|Justice|Energy|Homeland Security|Agriculture|Labor)\.`),
 		embassyE:  regexp.MustCompile(`\b(?:(` + capWords + `)(?:'s|’s)? [Ee]mbassy in (?:the )?(` + capWords + `)|Embassy of (?:the )?(` + capWords + `) in (?:the )?(` + capWords + `))`),
@@ -154,12 +155,21 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 	has := func(keys ...string) bool {
 		return slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(src, k) })
 	}
-	cjk := hasCJK(src)
-	for _, f := range r.forms {
-		if !cjk {
-			break
+	// Where each office word stands, found in one pass over the characters.
+	occ := map[string][]int{}
+	if hasCJK(src) {
+		for i := 0; i < len(src); {
+			c, size := utf8.DecodeRuneInString(src[i:])
+			i += size
+			for _, w := range r.byLast[c] {
+				if strings.HasSuffix(src[:i], w) {
+					occ[w] = append(occ[w], i-len(w))
+				}
+			}
 		}
-		for _, p := range indexes(src, f[0]) {
+	}
+	for _, f := range r.forms {
+		for _, p := range occ[f[0]] {
 			start, place, ok := r.placeBefore(src[:p])
 			if !ok {
 				continue
@@ -172,10 +182,7 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 		}
 	}
 	for _, f := range r.mins {
-		if !cjk {
-			break
-		}
-		for _, p := range indexes(src, f[0]) {
+		for _, p := range occ[f[0]] {
 			rest, federal := src[:p], ""
 			if strings.HasSuffix(rest, "联邦") {
 				rest, federal = strings.TrimSuffix(rest, "联邦"), "Federal "
@@ -191,7 +198,7 @@ func (r *bodyRules) find(g *Gazetteer, src string) []body {
 			add(federal+f[1]+" ("+country+")", []int{len(rest) - len(c), p + len(f[0])})
 		}
 	}
-	for _, p := range indexes(src, "使馆") {
+	for _, p := range occ["使馆"] {
 		rest := strings.TrimSuffix(src[:p], "大")
 		in := "China"
 		if strings.HasSuffix(rest, "驻华") {
@@ -367,4 +374,20 @@ func hasCJK(s string) bool {
 		}
 	}
 	return false
+}
+
+// officeWordsByLast groups the office words of the Chinese forms by their last character.
+func officeWordsByLast() map[rune][]string {
+	out := map[rune][]string{}
+	words := []string{"使馆"}
+	for _, f := range append(localForms(), ministryForms()...) {
+		words = append(words, f[0])
+	}
+	for _, w := range words {
+		last, _ := utf8.DecodeLastRuneInString(w)
+		if !slices.Contains(out[last], w) {
+			out[last] = append(out[last], w)
+		}
+	}
+	return out
 }
