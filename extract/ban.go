@@ -439,5 +439,8 @@ func refersToFirms(re *regexp.Regexp, sent string) bool {
 			return true
 		}
 	}
+	if !strings.Contains(sent, "compan") && !strings.Contains(sent, "firm") && !strings.Contains(sent, "entit") {
+		return false
+	}
 	return re.MatchString(sent)
 }
