@@ -6,10 +6,11 @@ package extract
 type automaton struct {
 	class    [256]uint8
 	nclass   int
-	delta    []int32 // delta[state*nclass+class] is the next state
-	outStart []int32 // outputs of state s are outs[outStart[s]:outStart[s+1]]
-	outs     []int32 // pattern ids
-	lens     []int32 // pattern id → length in bytes
+	delta    []int32  // delta[state*nclass+class] is the next state
+	delta16  []uint16 // the same table when every state fits in 16 bits: half the memory, fewer cache misses
+	outStart []int32  // outputs of state s are outs[outStart[s]:outStart[s+1]]
+	outs     []int32  // pattern ids
+	lens     []int32  // pattern id → length in bytes
 }
 
 // hit is one occurrence of a pattern: text[start:end] equals pattern id.
@@ -87,16 +88,42 @@ func newAutomaton(patterns []string) *automaton {
 		a.outs = append(a.outs, nodes[s].out...)
 	}
 	a.outStart[ns] = int32(len(a.outs))
+	if ns <= 1<<16 {
+		a.delta16 = make([]uint16, len(a.delta))
+		for i, t := range a.delta {
+			a.delta16[i] = uint16(t)
+		}
+		a.delta = nil
+	}
 	return a
 }
 
 // find calls fn for every occurrence of every pattern in text, in order of end position.
 func (a *automaton) find(text string, fn func(h hit)) {
+	if a.delta16 != nil {
+		a.find16(text, fn)
+		return
+	}
 	s := int32(0)
 	n := int32(a.nclass)
 	delta, outStart, outs, class := a.delta, a.outStart, a.outs, &a.class
 	for i := 0; i < len(text); i++ {
 		s = delta[s*n+int32(class[text[i]])]
+		if lo, hi := outStart[s], outStart[s+1]; lo != hi {
+			for _, id := range outs[lo:hi] {
+				fn(hit{start: i + 1 - int(a.lens[id]), end: i + 1, id: int(id)})
+			}
+		}
+	}
+}
+
+// find16 is find over the 16-bit table.
+func (a *automaton) find16(text string, fn func(h hit)) {
+	s := int32(0)
+	n := int32(a.nclass)
+	delta, outStart, outs, class := a.delta16, a.outStart, a.outs, &a.class
+	for i := 0; i < len(text); i++ {
+		s = int32(delta[s*n+int32(class[text[i]])])
 		if lo, hi := outStart[s], outStart[s+1]; lo != hi {
 			for _, id := range outs[lo:hi] {
 				fn(hit{start: i + 1 - int(a.lens[id]), end: i + 1, id: int(id)})

@@ -3,6 +3,7 @@ package extract
 import (
 	"cmp"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -28,10 +29,17 @@ func triggerTable() []trigger {
 			"removed from app stores", "removed from the app store", "removed from app store", "pulled from app stores",
 			"下架", "排除在采购", "不得参与采购",
 			"禁止", "禁用", "停止使用", "不得使用", "停止采购", "不得采购", "禁令", "禁售", "弃用", "全面替换",
-			"不得采用", "停止购买", "清退"}},
+			"不得采用", "停止购买", "清退",
+			// Directives in the words officials use: "told departments to stop installing", "must not connect".
+			"stop installing", "stopped installing", "stop deploying", "stopped deploying", "stop fitting",
+			"must not connect", "must not be connected", "must not install", "must not be installed", "must not use",
+			"must not be used", "must not buy", "must not procure", "may no longer use", "no longer be used",
+			"remove and replace", "removing and replacing", "停止部署", "停止安装", "不得接入", "不得安装", "不得部署", "拆除"}},
 		{article.ActionRestriction, true, []string{
 			"export controls", "export control", "export restrictions", "export curbs", "licence requirement",
-			"license requirement", "license requirements", "need a licence", "need a license", "require a licence",
+			"license requirement", "license requirements", "license is required", "licence is required",
+			"license is now required", "licence is now required", "license will be required", "licence will be required",
+			"licenses are required", "licences are required", "need a licence", "need a license", "require a licence",
 			"require a license", "requires a license", "requires a licence", "出口管制", "限制使用", "限制采购", "限制出口",
 			"revoked the licence", "revoked the license", "revoked its licence", "revoked its license", "revoke the licence",
 			"revoke the license", "licence revoked", "license revoked", "revoked the licences", "revoked the licenses",
@@ -39,6 +47,7 @@ func triggerTable() []trigger {
 		{article.ActionRestriction, false, []string{
 			"restrict", "restricts", "restricted", "restricting", "restriction", "restrictions", "curb",
 			"curbs", "curbed", "curbing", "限制", "管控措施", "管制措施"}},
+		{article.ActionBan, false, []string{"移除", "remove", "removed", "removing", "ground"}},
 		{article.ActionReview, true, []string{
 			"cybersecurity review", "cyber security review", "network security review", "national security review",
 			"security review", "cfius review", "网络安全审查", "安全审查"}},
@@ -78,6 +87,7 @@ const (
 	cueReference        // refers back to a measure: "the notice", "the list", 名单
 	cueList             // introduces the firms a measure covers: "include", "among the firms", 包括, 涉及
 	cueDate             // words that dates are written with: month names, "last", 月; date rules run only where these or digits are
+	cuePast             // tense: had, previously, 此前 (for dates without a year)
 )
 
 type cue struct {
@@ -96,13 +106,19 @@ func cueTable() []cue {
 			"software", "products", "product", "equipment", "chips", "chip", "hardware", "gear", "devices",
 			"technology", "technologies", "services", "firms", "companies", "vendors", "suppliers",
 			"antivirus", "cybersecurity", "memory", "semiconductors", "routers", "cameras", "apps",
+			"drones", "aircraft", "handsets", "smartphones", "phones", "components", "modules", "platforms", "applications",
+			"无人机", "手机", "部件", "组件", "两用物项", "物项", "技术", "dual-use", "items", "app", "user data", "personal data", "个人信息", "数据安全",
 			"软件", "产品", "设备", "芯片", "企业", "厂商", "供应商", "公司", "服务", "网络安全", "系统"}},
 		{cueNegation, []string{
 			"denied that", "denied it", "denied any", "denied reports", "denies that", "deny that", "not banned", "no ban", "did not ban", "has not banned", "not been banned",
 			"no plans to", "rejected reports", "rumour", "rumor", "否认", "并未", "不实", "谣言", "没有禁止"}},
 		{cueFuture, []string{
 			"will", "would", "plans to", "planned", "preparing", "upcoming", "expected to", "scheduled", "due to", "next",
-			"将", "拟", "计划", "预计", "即将"}},
+			// The present tense of a schedule: "the rules come into force on Monday".
+			"take effect", "takes effect", "come into force", "comes into force", "come into effect", "comes into effect",
+			"go into effect", "goes into effect", "kicks off", "kick off", "is due", "are due", "is set to", "are set to",
+			"deadline", "expires", "expire", "have until", "has until", "no later than",
+			"将", "拟", "计划", "预计", "即将", "将于"}},
 		{cueReference, []string{
 			"the notice", "the list", "the order", "the directive", "the instruction", "the measure", "the measures",
 			"the ban", "the decision", "the guidance", "the rule", "affected vendors", "affected companies",
@@ -110,13 +126,16 @@ func cueTable() []cue {
 		{cueList, []string{
 			"include", "includes", "including", "included", "among the firms", "among the companies", "among them",
 			"among those", "names", "named", "listed", "covers", "covered", "affected", "such as", "are:",
-			"包括", "涉及", "名单如下", "分别是", "被约谈"}},
+			// A measure that names no company while others say whom it is aimed at.
+			"singled out", "pointed to", "points to", "point to", "aimed at", "seen as targeting", "widely seen as",
+			"包括", "涉及", "名单如下", "分别是", "被约谈", "矛头指向", "主要针对", "针对的是"}},
 		{cueDate, []string{
 			"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
 			"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 			"last", "this", "earlier", "later", "yesterday", "today", "recent", "ago",
 			"年", "月", "日", "上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
 			"昨天", "昨日", "今天", "日前", "近日"}},
+		{cuePast, []string{"had", "previously", "已于", "此前", "曾于", "曾经", "早前"}},
 	}
 }
 
@@ -129,22 +148,25 @@ const (
 // sentenceFacts is what one sentence holds for ban scoring.
 type sentenceFacts struct {
 	span
-	title    bool
-	actions  []string
-	strong   bool
-	trigger  bool
-	agency   bool
-	actor    bool
-	country  bool
-	object   bool
-	negation bool
-	future   bool
-	dated    bool // holds a digit or a date word
-	refers   bool
-	lists    bool // introduces a list of firms
-	vendors  []vendorMention
-	unknown  []string // vendors the gazetteer lacks, named with strong evidence
-	score    float64
+	title       bool
+	actions     []string
+	strong      bool
+	trigger     bool
+	agency      bool
+	actor       bool
+	country     bool
+	object      bool
+	negation    bool
+	future      bool
+	dated       bool // holds a digit or a date word
+	refers      bool
+	lists       bool // introduces a list of firms
+	anaphor     bool // refers back to the firms of the sentence before
+	triggers    int  // trigger phrases in the sentence
+	refTriggers int  // of which "the ban", "this restriction": a measure referred back to
+	vendors     []vendorMention
+	unknown     []string // vendors the gazetteer lacks, named with strong evidence
+	score       float64
 }
 
 type vendorMention struct {
@@ -166,7 +188,12 @@ func (f *sentenceFacts) computeScore() {
 	case f.country:
 		s += 0.15
 	}
-	inherent := false
+	// "The ban is a headache for X": a measure only referred back to, with nobody taking it,
+	// states no measure.
+	if f.refTriggers == f.triggers && !(f.agency || f.actor || f.country) {
+		s = math.Min(s, 0.2)
+	}
+	inherent, noObject := false, false
 	for _, a := range f.actions {
 		if a == article.ActionEntityListing || a == article.ActionSanction || a == article.ActionLifted {
 			inherent = true
@@ -180,13 +207,16 @@ func (f *sentenceFacts) computeScore() {
 	case inherent:
 		s += 0.05
 	default:
-		s = math.Min(s, relatedThreshold-0.05) // no object: a ban of something else
+		noObject = true // a ban of something else: "bans beer sales"
 	}
 	if !f.strong && !(f.agency || f.actor) {
 		s = math.Min(s, relatedThreshold-0.05)
 	}
 	if f.title {
 		s += 0.05
+	}
+	if noObject {
+		s = math.Min(s, relatedThreshold-0.05)
 	}
 	if f.negation {
 		s *= 0.4
@@ -215,6 +245,15 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 	}
 	b.Score = math.Round(math.Min(score, 0.99)*100) / 100
 	if best < relatedThreshold {
+		return b
+	}
+	// A summons (约谈, "summoned") with a warning or an order to correct is how regulators
+	// discipline a platform over its content; it makes an article about a ban beside a measure of
+	// another kind, or when it is about a firm's products, apps or data.
+	if !slices.ContainsFunc(ev, func(i int) bool {
+		return facts[i].object || slices.ContainsFunc(facts[i].actions, func(a string) bool { return a != article.ActionSummons })
+	}) {
+		b.Score = math.Min(b.Score, relatedThreshold-0.05)
 		return b
 	}
 	b.Related = true
@@ -247,6 +286,28 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 		for _, name := range f.unknown {
 			if !slices.Contains(b.Targets, name) {
 				b.Targets = append(b.Targets, name)
+			}
+		}
+		// "A, together with B and C, helped ... A licence is now required for these three
+		// companies": a measure without firms of its own that refers back takes those of the
+		// sentence before it (or the one before that).
+		if evidence && f.anaphor && len(f.vendors) == 0 && len(f.unknown) == 0 {
+			for j := i - 1; j >= max(0, i-2); j-- {
+				p := facts[j]
+				if len(p.vendors) == 0 && len(p.unknown) == 0 {
+					continue
+				}
+				for _, v := range p.vendors {
+					if !isOwnerMention(nt, v.m) && !isBeneficiary(nt, p.span, v.m) && !slices.Contains(b.Targets, v.name) {
+						b.Targets = append(b.Targets, v.name)
+					}
+				}
+				for _, name := range p.unknown {
+					if !slices.Contains(b.Targets, name) {
+						b.Targets = append(b.Targets, name)
+					}
+				}
+				break
 			}
 		}
 	}
@@ -287,13 +348,15 @@ func banFrom(facts []sentenceFacts, nt normText, src string) article.Ban {
 // VMware", "owned by Broadcom", "博通旗下".
 func isOwnerMention(nt normText, m mention) bool {
 	after := nt.s[m.end:]
-	for _, s := range []string{"-owned", " owned", "-backed", "-controlled", "'s subsidiary", "'s unit", "'s parent", " subsidiary", "旗下", "子公司", "控股的", " deal", " acquisition", " merger", "收购案"} {
+	for _, s := range []string{"-owned", " owned", "-backed", "-controlled", "'s subsidiary", "'s unit", "'s parent", " subsidiary", "旗下", "子公司", "控股的", " deal", " acquisition", " merger", "收购案",
+		", the owner of", ", owner of", ", the parent of", ", the parent company of"} {
 		if strings.HasPrefix(after, s) {
 			return true
 		}
 	}
 	before := nt.s[:m.start]
 	for _, s := range []string{"owned by ", "a unit of ", "subsidiary of ", "parent company ", "parent ", "acquired by ", "part of ",
+		"母公司", "owner ", "'s owner ",
 		"acquisition of ", "acquire ", "acquiring ", "purchase of ", "收购"} {
 		if strings.HasSuffix(before, s) {
 			return true
@@ -326,7 +389,14 @@ func isBeneficiary(nt normText, sent span, m mention) bool {
 			return true
 		}
 	}
-	near := nt.s[m.end:min(len(nt.s), m.end+45)]
+	// Up to the clause's end: "德国电信、沃达丰和西班牙电信三家移动网络运营商".
+	near := nt.s[m.end:min(len(nt.s), m.end+90)]
+	if i := strings.IndexAny(near, ",;.，。；"); i >= 0 {
+		near = near[:i]
+	}
+	if i := strings.Index(near, "，"); i >= 0 {
+		near = near[:i]
+	}
 	for _, s := range []string{"运营商", "mobile operators", "network operators", "telecom operators", "carriers"} {
 		if strings.Contains(near, s) {
 			return true
@@ -351,4 +421,26 @@ func isBeneficiary(nt normText, sent span, m mention) bool {
 func sentStartNorm(nt normText, sent span) int {
 	i, _ := slices.BinarySearch(nt.off, int32(sent.start))
 	return min(i, len(nt.s))
+}
+
+// anaphorRE finds the words with which a sentence refers back to the firms just named: "these
+// three companies", "both firms", "the four entities".
+func anaphorRE() *regexp.Regexp {
+	n := `(?:two|three|four|five|six|seven|eight|nine|ten|\d+)`
+	return regexp.MustCompile(`\b(?:(?:these|those|all)(?: ` + n + `)?|both|the ` + n + `) (?:companies|firms|entities)\b`)
+}
+
+// refersToFirms reports whether a sentence, in its normalised (lower-case) form, refers back to
+// the firms just named.
+func refersToFirms(re *regexp.Regexp, sent string) bool {
+	for _, w := range []string{"上述企业", "上述公司", "上述实体", "上述单位", "这些企业", "这些公司", "这些实体", "以上企业",
+		"以上实体", "两家企业", "两家公司", "三家企业", "三家公司", "四家企业", "四家公司", "这两家", "该两家"} {
+		if strings.Contains(sent, w) {
+			return true
+		}
+	}
+	if !strings.Contains(sent, "compan") && !strings.Contains(sent, "firm") && !strings.Contains(sent, "entit") {
+		return false
+	}
+	return re.MatchString(sent)
 }

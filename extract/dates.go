@@ -25,15 +25,23 @@ type dateRule struct {
 	// ahead with, so running them over whole texts is slow.
 	need  []string
 	reach [2]int
+	// keep, when set, says whether an occurrence of a need word at p is worth running on.
+	keep  func(s string, p int) bool
 	re    *regexp.Regexp
+	group int // the group that holds the date as written: 1, or the one named d
 	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
 }
 
 // dateContext is what resolving a date may need beyond the match itself.
 type dateContext struct {
-	pub    time.Time // zero when unknown: relative dates are then dropped
-	future bool      // the sentence speaks of the future ("will", "将")
+	pub time.Time // zero when unknown: relative dates are then dropped
+	// tense says whether the sentence speaks of the future (1: "will", "将", "takes effect") or the
+	// past (-1: "had", "此前") before the date; asked only by the rules that need it.
+	tense func() int
 }
+
+func (c dateContext) future() bool { return c.tense != nil && c.tense() > 0 }
+func (c dateContext) past() bool   { return c.tense != nil && c.tense() < 0 }
 
 const monthRE = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
 
@@ -41,8 +49,11 @@ func newDateRules() *dateRules {
 	r := &dateRules{}
 	var need []string
 	var reach [2]int
+	var keep func(s string, p int) bool
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
-		r.rules = append(r.rules, dateRule{need: need, reach: reach, re: regexp.MustCompile(expr), conv: conv})
+		re := regexp.MustCompile(expr)
+		group := max(1, re.SubexpIndex("d"))
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: re, group: group, conv: conv})
 	}
 	digitsThen := func(seps ...string) []string {
 		var out []string
@@ -99,7 +110,8 @@ func newDateRules() *dateRules {
 	need, reach = []string{"月"}, [2]int{8, 12}
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
-		y, ok := yearFor(ctx, mon)
+		day, _ := strconv.Atoi(m[3])
+		y, ok := yearFor(ctx, mon, day)
 		if !ok {
 			return "", "", false
 		}
@@ -107,6 +119,56 @@ func newDateRules() *dateRules {
 			return ymd(strconv.Itoa(y), m[2], m[3])
 		}
 		return ym(strconv.Itoa(y), m[2])
+	})
+	// A day without its month, the way Chinese reports date events after the dateline: 17日,
+	// 当地时间22日, and the Taiwanese 今（31）日. Not a span of days (30日内) or an ordinal (第5日).
+	// Only a 日 right after a digit or a bracket: most are in dates the rules above took.
+	need, reach = []string{"日"}, [2]int{12, 8}
+	keep = func(s string, p int) bool {
+		if p > 0 && s[p-1] == ' ' {
+			p--
+		}
+		if p > 0 && s[p-1] == ')' {
+			return true
+		}
+		q := p
+		for q > 0 && s[q-1] >= '0' && s[q-1] <= '9' {
+			q--
+		}
+		// Not the day of 4月10日 or 2025-02-04日, which the rules above read.
+		return q < p && !strings.HasSuffix(s[:q], "月") && !strings.HasSuffix(s[:q], "月 ") && (q == 0 || s[q-1] != '-')
+	}
+	add(`((?:今|昨) ?\( ?(\d{1,2}) ?\) ?日)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return dayOnly(ctx, m[2])
+	})
+	add(`(?:^|[^\d月.\-/:年第起满至到])((\d{1,2}) ?日)(内|以内|之内|前后)?`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[3] != "" {
+			return "", "", false
+		}
+		return dayOnly(ctx, m[2])
+	})
+	keep = nil
+	// The publication day itself: 自公布之日起施行, "effective immediately".
+	need, reach = []string{"之日起", "即日起", "immediate"}, [2]int{12, 24}
+	add(`(自(?:公布|发布|發布|印发|公告|发文|签发)之日起|自即日起|effective immediately|with immediate effect|takes? effect immediately|immediately effective)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return relative(ctx, "today")
+	})
+	// Years of the Republic of China (Taiwan): 民國114年1月31日, 114-01-31.
+	need, reach = []string{"民国", "民國"}, [2]int{0, 32}
+	add(`((?:民国|民國) ?(\d{2,3}) ?年(?: ?(\d{1,2}) ?月(?: ?(\d{1,2}) ?日)?)?)`, func(m []string, _ dateContext) (string, string, bool) {
+		y, _ := strconv.Atoi(m[2])
+		switch {
+		case m[4] != "":
+			return ymd(strconv.Itoa(y+1911), m[3], m[4])
+		case m[3] != "":
+			return ym(strconv.Itoa(y+1911), m[3])
+		}
+		return yyyy(strconv.Itoa(y + 1911))
+	})
+	need, reach = []string{"日期", "時間", "时间"}, [2]int{0, 40}
+	add(`(?:^|[^\d-])((1\d\d)-(\d{1,2})-(\d{1,2}))(?:[^\d-]|$)`, func(m []string, _ dateContext) (string, string, bool) {
+		y, _ := strconv.Atoi(m[2])
+		return ymd(strconv.Itoa(y+1911), m[3], m[4])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
 	need, reach = months, [2]int{16, 28}
@@ -129,18 +191,24 @@ func newDateRules() *dateRules {
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
 	need, reach = months, [2]int{16, 28}
-	add(`\b(?:on|by|since|until|from|before|after) (`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b`, func(m []string, ctx dateContext) (string, string, bool) {
-		mon, _ := strconv.Atoi(monthNum(m[2]))
-		y, ok := yearFor(ctx, mon)
+	// "on April 3", and without a preposition "a notice dated Sept. 20" (but May only after one:
+	// may is a verb too), not a dateline ("LONDON, Nov 24 (Wire) -").
+	add(`\b((?:on|by|since|until|from|before|after) )?(?P<d>`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|,? \d|)`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[5] != "" || m[1] == "" && m[3] == "may" {
+			return "", "", false
+		}
+		mon, _ := strconv.Atoi(monthNum(m[3]))
+		day, _ := strconv.Atoi(m[4])
+		y, ok := yearFor(ctx, mon, day)
 		if !ok {
 			return "", "", false
 		}
-		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[3])
+		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[4])
 	})
 	need, reach = months, [2]int{16, 28}
 	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
-		y, ok := yearFor(ctx, mon)
+		y, ok := yearFor(ctx, mon, 0)
 		if !ok {
 			return "", "", false
 		}
@@ -189,12 +257,23 @@ func newDateRules() *dateRules {
 		dir := map[string]string{"上": "last", "下": "next", "本": "this", "这": "this"}[m[2]]
 		return weekday(ctx, dir, map[string]int{"日": 0, "天": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[m[3]])
 	})
-	need, reach = []string{"上周", "上星期", "本周", "这周", "次日", "翌日"}, [2]int{6, 6}
+	need, reach = []string{"上周", "上星期", "本周", "这周", "次日", "翌日", "当天", "当日", "同日"}, [2]int{6, 6}
 	add(`(上周|上星期|本周|这周)`, func(m []string, ctx dateContext) (string, string, bool) {
 		return recent(ctx)
 	})
 	// 次日, "the next day": the day after the day-precision date before it (resolved in find).
 	add(`(次日|翌日)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return "", nextDay, true
+	})
+	// 当天, 同日, "the same day": the day of the day-precision date before it.
+	add(`(当天|当日|同日)(?:[^起]|$)`, func(m []string, ctx dateContext) (string, string, bool) {
+		return "", sameDay, true
+	})
+	need, reach = []string{"day"}, [2]int{16, 8}
+	add(`\b(the same day|that day|the next day|the following day|a day later)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+		if m[1] == "the same day" || m[1] == "that day" {
+			return "", sameDay, true
+		}
 		return "", nextDay, true
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
@@ -209,9 +288,9 @@ func newDateRules() *dateRules {
 	return r
 }
 
-// find returns the dates in nt, each once, in text order. sentenceFuture reports
-// whether the sentence around a normalised offset speaks of the future.
-func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []article.DateMention {
+// find returns the dates in nt, each once, in text order. tense reports whether the sentence
+// around a normalised offset speaks of the future (1) or the past (-1) before it, or neither (0).
+func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos int) int) []article.DateMention {
 	var all []foundDate
 	run := func(rule dateRule, lo, hi int) {
 		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[lo:hi], -1) {
@@ -220,7 +299,7 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 					loc[i] += lo
 				}
 			}
-			all = addDate(all, rule, loc, nt, src, pub, sentenceFuture)
+			all = addDate(all, rule, loc, nt, src, pub, tense)
 		}
 	}
 	// Rules that share a need list share its occurrences, found once.
@@ -243,6 +322,9 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 				if latin && p > 0 && isWordByte(nt.s[p-1]) {
 					continue // "mar" in "market": the rules want a word that starts here
 				}
+				if rule.keep != nil && !rule.keep(nt.s, p) {
+					continue
+				}
 				spans = append(spans, span{p, p + len(word)})
 			}
 		}
@@ -260,12 +342,15 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 	seen := map[string]bool{}
 	lastDay := ""
 	for _, f := range all {
-		if f.dm.Precision == nextDay {
+		if f.dm.Precision == nextDay || f.dm.Precision == sameDay {
 			t, err := time.Parse("2006-01-02", lastDay)
 			if err != nil {
 				continue
 			}
-			f.dm.Date, f.dm.Precision = t.AddDate(0, 0, 1).Format("2006-01-02"), article.PrecisionDay
+			if f.dm.Precision == nextDay {
+				t = t.AddDate(0, 0, 1)
+			}
+			f.dm.Date, f.dm.Precision = t.Format("2006-01-02"), article.PrecisionDay
 		}
 		if f.dm.Precision == article.PrecisionDay {
 			lastDay = f.dm.Date
@@ -280,22 +365,32 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, sentenceFuture 
 	return out
 }
 
-// nextDay marks a 次日 until find resolves it against the date before it.
-const nextDay = "next-day"
+// nextDay and sameDay mark a 次日 or 当天 until find resolves it against the date before it.
+const (
+	nextDay = "next-day"
+	sameDay = "same-day"
+)
 
 type foundDate struct {
+	rule       *regexp.Regexp
 	start, end int
 	dm         article.DateMention
 }
 
 // addDate converts one match and appends it, unless it overlaps a date found by an earlier rule.
-func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, sentenceFuture func(pos int) bool) []foundDate {
-	s, e := loc[2], loc[3] // group 1 is the date as written
+func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string, pub time.Time, tense func(pos int) int) []foundDate {
+	s, e := loc[2*rule.group], loc[2*rule.group+1] // the date as written
 	if s < 0 {
 		return all
 	}
-	for _, f := range all {
+	for i, f := range all {
 		if s < f.end && f.start < e {
+			// The same rule, run on another stretch, may see more of a date that a stretch's
+			// end cut off ("3月" of "3月13日"): the longer match replaces the shorter.
+			if f.rule == rule.re && s <= f.start && e >= f.end && e-s > f.end-f.start {
+				all = slices.Delete(all, i, i+1)
+				return addDate(all, rule, loc, nt, src, pub, tense)
+			}
 			return all
 		}
 	}
@@ -306,15 +401,21 @@ func addDate(all []foundDate, rule dateRule, loc []int, nt normText, src string,
 		}
 	}
 	ctx := dateContext{pub: pub}
-	if !pub.IsZero() && sentenceFuture != nil {
-		ctx.future = sentenceFuture(s)
+	if !pub.IsZero() && tense != nil {
+		t, done := 0, false
+		ctx.tense = func() int {
+			if !done {
+				t, done = tense(s), true
+			}
+			return t
+		}
 	}
 	d, p, ok := rule.conv(m, ctx)
 	if !ok {
 		return all
 	}
 	text := strings.TrimSpace(src[nt.off[s]:nt.off[e]])
-	return append(all, foundDate{s, e, article.DateMention{Text: text, Date: d, Precision: p}})
+	return append(all, foundDate{rule.re, s, e, article.DateMention{Text: text, Date: d, Precision: p}})
 }
 
 func ymd(y, m, d string) (string, string, bool) {
@@ -359,21 +460,57 @@ func monthNum(name string) string {
 	return "0"
 }
 
-// yearFor gives a month named without a year its year: the latest such month not after
-// publication, or, in a sentence about the future, the earliest not before it.
-func yearFor(ctx dateContext, month int) (int, bool) {
-	if ctx.pub.IsZero() || month < 1 || month > 12 {
+// yearFor gives a month (and day, when day > 0) named without a year its year: in a sentence
+// about the future the earliest such date not before publication, in one about the past the
+// latest not after it. Otherwise the date is taken as coming when it lies at most three months
+// after publication ("kicks off on May 13" in an April story, "on January 5" in a December one),
+// and as past when not ("revoked its licence in January" in a September story).
+func yearFor(ctx dateContext, month, day int) (int, bool) {
+	if ctx.pub.IsZero() || month < 1 || month > 12 || day < 0 || day > 31 {
 		return 0, false
 	}
-	y, pm := ctx.pub.Year(), int(ctx.pub.Month())
-	if ctx.future {
-		if month < pm {
+	p := ctx.pub
+	// Days from publication; a month alone stands for its middle day and the publication's own
+	// month is never after it.
+	at := func(y int) int {
+		d, pd := day, p.Day()
+		if day == 0 {
+			d, pd = 15, 15
+		}
+		t := time.Date(y, time.Month(month), d, 0, 0, 0, 0, time.UTC)
+		return int(t.Sub(time.Date(p.Year(), p.Month(), pd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
+	y := p.Year()
+	switch {
+	case ctx.future():
+		if at(y) < 0 {
 			y++
 		}
-	} else if month > pm {
+	case ctx.past():
+		if at(y) > 0 {
+			y--
+		}
+	case at(y+1) > 0 && at(y+1) <= 92:
+		y++
+	case at(y) > 92:
 		y--
 	}
 	return y, true
+}
+
+// dayOnly dates a day written without its month (17日, 当地时间22日, 今（31）日): in the month of
+// publication, or the month before when the day lies after the publication's day (unless the
+// sentence speaks of the future).
+func dayOnly(ctx dateContext, day string) (string, string, bool) {
+	d, _ := strconv.Atoi(day)
+	if ctx.pub.IsZero() || d < 1 || d > 31 {
+		return "", "", false
+	}
+	first := time.Date(ctx.pub.Year(), ctx.pub.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if d > ctx.pub.Day() && !ctx.future() {
+		first = first.AddDate(0, -1, 0)
+	}
+	return ymd(strconv.Itoa(first.Year()), strconv.Itoa(int(first.Month())), day)
 }
 
 // weekdayNum maps an English weekday name to time.Weekday, -1 when it is none.
@@ -397,7 +534,7 @@ func weekday(ctx dateContext, dir string, wd int) (string, string, bool) {
 	day := time.Date(p.Year(), p.Month(), p.Day(), 0, 0, 0, 0, time.UTC)
 	back := (int(p.Weekday()) - wd + 7) % 7
 	switch {
-	case dir == "next" || (ctx.future && dir != "last"):
+	case dir == "next" || (ctx.future() && dir != "last"):
 		fwd := (wd - int(p.Weekday()) + 7) % 7
 		if dir == "next" && fwd == 0 {
 			fwd = 7

@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,6 +167,22 @@ func TestAutomaton(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("find(ushers) = %q; want %q", got, want)
 	}
+	// A set too large for 16-bit states uses the 32-bit table and finds the same.
+	var many []string
+	for i := range 12000 {
+		many = append(many, fmt.Sprintf("%08x%05d", uint32(i)*2654435761, i))
+	}
+	many = append(many, "he", "she", "hers")
+	big := newAutomaton(many)
+	if big.delta16 != nil || a.delta16 == nil {
+		t.Fatalf("tables: big 16-bit %v, small 16-bit %v; want the big one 32-bit, the small one 16-bit", big.delta16 != nil, a.delta16 != nil)
+	}
+	got = nil
+	text := "ushers " + many[11999]
+	big.find(text, func(h hit) { got = append(got, text[h.start:h.end]) })
+	if want := []string{"she", "he", "hers", many[11999]}; !slices.Equal(got, want) {
+		t.Errorf("big find = %q; want %q", got, want)
+	}
 }
 
 // TestAmbiguity checks that aliases which are also ordinary words or places are told apart.
@@ -213,6 +230,10 @@ func TestCountries(t *testing.T) {
 		{"Israeli and American firms; Latin America was spared.", []string{"Israel", "United States"}},
 		{"美国商务部与中方官员会谈。", []string{"United States", "China"}},
 		{"The UK and the EU; a Turkey dinner? Turkey said no.", []string{"United Kingdom", "European Union", "Turkey"}},
+		// Issue 14: not from inside a company's name; countries beyond the usual trade partners.
+		{"Taiwan Semiconductor Manufacturing Company made the die; 西班牙电信表示反对。", nil},
+		{"Shipments went through Malta and Bulgaria before reaching Qatar; 厄瓜多尔和卡塔尔。", []string{"Malta", "Bulgaria", "Qatar", "Ecuador"}},
+		{"哥伦比亚特区联邦巡回上诉法院驳回了请求。", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -263,6 +284,29 @@ func TestDates(t *testing.T) {
 			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
 		{"past month in a future sentence", "The company, which was blacklisted in April, will appeal.",
 			time.Date(2025, 7, 9, 0, 0, 0, 0, time.UTC), []string{"2025-04|month|April"}},
+		// Issue 14: days without a month, the publication day, ROC years, the nearest year and the
+		// present tense of a schedule.
+		{"chinese day only", "海关总署5日宣布；当地时间28日，该部表示；30日内提交材料；第3日", pub,
+			[]string{"2026-01-05|day|5日", "2025-12-28|day|28日"}},
+		{"chinese day only future", "该办法将于20日起实施。", pub, []string{"2026-01-20|day|20日"}},
+		{"taiwanese today", "經濟部今（14）日表示，昨(13)日已通知業者。", pub, []string{"2026-01-14|day|今（14）日", "2026-01-13|day|昨(13)日"}},
+		{"publication day", "本决定自公布之日起施行。The order is effective immediately.", pub, []string{"2026-01-14|day|自公布之日起"}},
+		{"roc years", "民國113年5月20日就職；發布日期：114-01-31", pub, []string{"2024-05-20|day|民國113年5月20日", "2025-01-31|day|114-01-31"}},
+		{"yearless day after publication", "货物于2月10日至3月13日之间进口。", pub, []string{"2026-02-10|day|2月10日", "2026-03-13|day|3月13日"}},
+		{"yearless day before the new year", "The ministry acted on December 29.", pub, []string{"2025-12-29|day|December 29"}},
+		{"past cue", "The firm had been warned on February 2.", pub, []string{"2025-02-02|day|February 2"}},
+		{"same day", "外交部8日宣布反制措施，商务部当天也发布公告；同日，海关总署表示配合。", pub,
+			[]string{"2026-01-08|day|8日"}},
+		{"the next day in english", "The ministry acted on Jan. 9, and the firm appealed the next day.", pub,
+			[]string{"2026-01-09|day|Jan. 9", "2026-01-10|day|the next day"}},
+		{"month and day without a preposition", "In a notice dated Dec. 22, the agency named three firms.", pub,
+			[]string{"2025-12-22|day|Dec. 22"}},
+		{"past verb", "Washington restricted its sale in March.", pub, []string{"2025-03|month|March"}},
+		{"upcoming without a verb", "Hearings resume in March.", pub, []string{"2026-03|month|March"}},
+		{"past far ahead", "It revoked the licence in June.", pub, []string{"2025-06|month|June"}},
+		{"deadline", "Agencies have until August to comply.", pub, []string{"2026-08|month|August"}},
+		{"schedule in the present tense", "The rules come into force on Monday. The tournament kicks off on Sunday.", pub,
+			[]string{"2026-01-19|day|on Monday", "2026-01-18|day|on Sunday"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -434,5 +478,29 @@ func TestFamily(t *testing.T) {
 	}
 	if _, ok := g.Family(KindVendor, "no such vendor"); ok {
 		t.Error("Family of an unknown name: ok")
+	}
+}
+
+// TestTraditionalChinese: pages from Taiwan and Hong Kong write the same names in traditional
+// characters (issue 14).
+func TestTraditionalChinese(t *testing.T) {
+	pub := time.Date(2026, 1, 14, 9, 30, 0, 0, time.UTC) // a Wednesday
+	e := Analyze("經濟部：公務機關禁用華為與中興設備",
+		"經濟部週二表示，國家通訊傳播委員會已要求電信業者停止採購華為與中興的設備，美國商務部去年亦有類似措施，中國大陸對此表示反對。", pub)
+	for _, c := range []struct {
+		field     string
+		got, want []string
+	}{
+		{"vendors", e.Vendors, []string{"Huawei", "ZTE"}},
+		{"agencies", e.Agencies, []string{"National Communications Commission (Taiwan)", "US Department of Commerce"}},
+		{"countries", e.Countries, []string{"United States", "China"}},
+		{"targets", e.Ban.Targets, []string{"Huawei", "ZTE"}},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s = %q; want %q", c.field, c.got, c.want)
+		}
+	}
+	if len(e.Dates) == 0 || e.Dates[0].Date != "2026-01-13" {
+		t.Errorf("dates = %+v; want 週二 as 2026-01-13 first", e.Dates)
 	}
 }

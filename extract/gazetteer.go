@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -47,6 +48,8 @@ type Gazetteer struct {
 	dates    *dateRules
 	docs     *docRules
 	cands    *candRules
+	bodies   *bodyRules
+	anaphor  *regexp.Regexp
 }
 
 // group says which matches compete for the same stretch of text.
@@ -136,6 +139,7 @@ func ParseGazetteer(data []byte) (*Gazetteer, error) {
 func build(f gazetteerFile) (*Gazetteer, error) {
 	g := &Gazetteer{byName: map[string]int{}}
 	var errs []error
+	var countriesZH []string
 	add := func(kind string, entries []entryYAML) {
 		for _, e := range entries {
 			if strings.TrimSpace(e.Name) == "" {
@@ -143,6 +147,9 @@ func build(f gazetteerFile) (*Gazetteer, error) {
 				continue
 			}
 			idx := len(g.entities)
+			if kind == KindCountry {
+				countriesZH = append(countriesZH, e.ZH...)
+			}
 			ent := Entity{Kind: kind, Name: e.Name, Parent: e.Parent, Country: e.Country, Sector: e.Sector}
 			seen := map[string]bool{}
 			type alias struct {
@@ -238,7 +245,8 @@ func build(f gazetteerFile) (*Gazetteer, error) {
 		return nil, errors.Join(errs...)
 	}
 	g.triggers, g.cues = triggerTable(), cueTable()
-	g.dates, g.docs, g.cands = newDateRules(), newDocRules(), newCandRules()
+	g.dates, g.docs, g.cands, g.bodies = newDateRules(), newDocRules(), newCandRules(), newBodyRules(countriesZH)
+	g.anaphor = anaphorRE()
 	for i, t := range g.triggers {
 		for _, phrase := range t.phrases {
 			g.patterns = append(g.patterns, newPattern(groupTrigger, i, phrase, normalizeAlias(phrase)))

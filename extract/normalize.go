@@ -7,8 +7,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// normText is text in the form the matcher works on: NFKC, lower case, full-width forms made
-// half-width, typographic quotes and dashes made ASCII, runs of white space made one space.
+// normText is text in the form the matcher works on: NFKC, lower case, traditional Chinese
+// characters simplified, full-width forms made half-width, typographic quotes and dashes made ASCII, runs of white space made one space.
 // off maps each byte of s to the byte offset in the source of the rune it came from; off has one
 // entry more than s, the source's length, so that a span [i, j) of s maps to [off[i], off[j]).
 type normText struct {
@@ -49,8 +49,12 @@ func normalize(src string) normText {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			out = "\uFFFD"
-		case r >= 0x4E00 && r <= 0x9FFF: // CJK unified ideographs: unchanged
-			out = src[i : i+size]
+		case r >= 0x4E00 && r <= 0x9FFF: // CJK unified ideographs: traditional forms simplified
+			if t := simplified(r); t != r {
+				out = string(utf8.AppendRune(tmp[:0], t))
+			} else {
+				out = src[i : i+size]
+			}
 		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 			b := byte(r - 0xFEE0)
 			if 'A' <= b && b <= 'Z' {

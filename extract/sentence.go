@@ -127,7 +127,7 @@ func endsSentence(src string, dot, after int) bool {
 func isAbbreviation(word string) bool {
 	switch word {
 	case "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "st", "jr", "sr",
-		"inc", "corp", "co", "ltd", "no", "nos", "vs", "etc", "approx", "dept", "fig", "est", "fr", "doc",
+		"inc", "corp", "co", "ltd", "pte", "bhd", "no", "nos", "vs", "etc", "approx", "dept", "fig", "est", "fr", "doc",
 		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec":
 		return true
 	}
