@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/internal/pipeline"
 )
@@ -67,7 +66,11 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	if err := index.CheckQuery(req.Query); err != nil {
 		return &usageError{msg: err.Error() + ": see bantrack search --help for the syntax"}
 	}
-	for _, w := range pipeline.ResolveNames(extract.Default(), &req, vendors, agencies, countries) {
+	g, err := a.gazetteer() // the names of feeds.yaml's gazetteer file resolve too
+	if err != nil {
+		return err
+	}
+	for _, w := range pipeline.ResolveNames(g, &req, vendors, agencies, countries) {
 		fmt.Fprintln(a.stderr, w)
 	}
 	if req.Query == "" && len(vendors)+len(agencies)+len(countries)+len(sources) == 0 && *lang == "" && !*ban && *since == "" && *until == "" {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/bantrack/bantrack/crawler"
-	"github.com/bantrack/bantrack/extract"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/internal/pipeline"
 	"github.com/bantrack/bantrack/state"
@@ -81,10 +80,15 @@ type webServer struct {
 // newWebServer builds the web server over the data folder dir.
 func (a *app) newWebServer(dir, baseURL string) (*webServer, error) {
 	shared := index.NewShared(pipeline.IndexPath(dir))
-	reader := &pipeline.Reader{Index: shared, Gazetteer: extract.Default()}
+	g, err := a.gazetteer() // the names of feeds.yaml's gazetteer file resolve too
+	if err != nil {
+		return nil, err
+	}
+	reader := &pipeline.Reader{Index: shared, Gazetteer: g}
 	h := &storeHealth{a: a, dir: dir, shared: shared}
 	m := web.NewMetrics()
-	handler, err := web.New(web.Options{Searcher: reader, Documents: reader, Health: h, Metrics: m, Log: a.log, BaseURL: baseURL})
+	raw := &pipeline.ArchivedPages{Dir: dir, Docs: reader}
+	handler, err := web.New(web.Options{Searcher: reader, Documents: reader, Raw: raw, Health: h, Metrics: m, Log: a.log, BaseURL: baseURL})
 	if err != nil {
 		shared.Close() //nolint:errcheck // nothing was opened yet
 		return nil, err

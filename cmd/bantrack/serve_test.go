@@ -233,8 +233,17 @@ func TestServe(t *testing.T) {
 				t.Errorf("document page lacks %q", want)
 			}
 		}
-		if strings.Contains(body, "/raw") {
-			t.Errorf("document page links a raw page, but the server has no archive")
+		// The archived page: linked from the document page, served as an attachment, byte for
+		// byte what the site sent.
+		if !strings.Contains(body, `href="/documents/`+id+`/raw"`) {
+			t.Errorf("document page does not link its archived page")
+		}
+		code, hdr, raw := get(t, base+"/documents/"+id+"/raw")
+		if code != 200 || raw != string(served(t, res.Hits[0].URL)) {
+			t.Errorf("/documents/%s/raw = %d, %d bytes; want 200 and the %d bytes the site sends", id, code, len(raw), len(served(t, res.Hits[0].URL)))
+		}
+		if cd := hdr.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+			t.Errorf("raw page served with Content-Disposition %q; want an attachment", cd)
 		}
 		out, errs, code := runCmd(t, nil, append(g, "show", "--json", id)...)
 		if code != 0 {
@@ -253,7 +262,7 @@ func TestServe(t *testing.T) {
 		}
 		for path, want := range map[string]int{
 			"/documents/0000000000000000": 404, "/documents/not-an-id": 404, "/api/documents/0000000000000000": 404,
-			"/documents/" + id + "/raw": 404, "/nowhere": 404,
+			"/documents/0000000000000000/raw": 404, "/nowhere": 404,
 		} {
 			if code, _, _ := get(t, base+path); code != want {
 				t.Errorf("%s = %d; want %d", path, code, want)
