@@ -121,8 +121,29 @@ func (p *Pipeline) Recheck(ctx context.Context, force bool) (RecheckStats, error
 // recheckOne re-checks one page: "not_modified", "same" (the body archived last), "body" (a new
 // body, same text) or "text" (a new text).
 func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (string, error) {
-	src, _ := p.Config.Source(source)
+	ix, release, err := p.Store.UseIndex(ctx)
+	if err != nil {
+		return "", fmt.Errorf("index: %w", err)
+	}
+	old, err := ix.Get(d.ID)
+	release()
+	if errors.Is(err, index.ErrNotFound) {
+		return "", fmt.Errorf("document %s is seen but not indexed; the next crawl indexes it", d.ID)
+	}
+	if err != nil {
+		return "", err
+	}
+	// The page is read with the rules of the source whose reading of the last version was kept (or,
+	// failing that, is indexed): a page that two sources list (a feed with selectors, a sitemap
+	// without) would otherwise yield another text from the same body, and look edited.
 	last := d.Versions[len(d.Versions)-1]
+	for _, name := range []string{readerOf(p.Store.Dir, last), old.Source} {
+		if _, ok := p.Config.Source(name); ok && name != "" {
+			source = name
+			break
+		}
+	}
+	src, _ := p.Config.Source(source)
 	cr := p.Crawler()
 	r, err := cr.Recheck(ctx, src, d.URL, last.ETag, last.LastModified)
 	checked := func() error { return p.Store.State.SetChecked([]string{d.ID}, time.Now()) }
@@ -140,18 +161,6 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 			return "", err
 		}
 		return "same", checked()
-	}
-	ix, release, err := p.Store.UseIndex(ctx)
-	if err != nil {
-		return "", fmt.Errorf("index: %w", err)
-	}
-	old, err := ix.Get(d.ID)
-	release()
-	if errors.Is(err, index.ErrNotFound) {
-		return "", fmt.Errorf("document %s is seen but not indexed; the next crawl indexes it", d.ID)
-	}
-	if err != nil {
-		return "", err
 	}
 	a := old
 	a.Entities = article.Entities{}
@@ -185,4 +194,13 @@ func (p *Pipeline) archiveOnly(e crawler.Exchange) error {
 	_, err := p.Store.Archive.AppendAll([]archive.Exchange{{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader,
 		Status: e.Status, Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}}, nil)
 	return err
+}
+
+// readerOf is the source whose reading of version v the archive kept, or "" when none is.
+func readerOf(dir string, v state.Version) string {
+	rec, err := VersionRecord(dir, v)
+	if err != nil {
+		return ""
+	}
+	return rec.Source
 }
