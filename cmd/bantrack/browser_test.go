@@ -46,8 +46,8 @@ func artifactDir(t *testing.T) string {
 }
 
 // TestBrowser uses the web page as a person does, in headless Chromium: on the demo's data, type
-// 网络安全审查 in the box, submit, see the CAC notices, open one, follow the page's Atom link;
-// then search again with JavaScript off. Screenshots are kept in artifactDir.
+// 网络安全审查 in the box, submit, see the CAC notices, open one, look at the sources' health,
+// follow the search page's Atom link; then search again with JavaScript off. Screenshots are kept in artifactDir.
 func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
@@ -115,7 +115,18 @@ func TestBrowser(t *testing.T) {
 	docPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	step("screenshot the document", err)
 	feedHref := feedLink.Value
-	for name, png := range map[string][]byte{"search.png": searchPNG, "document.png": docPNG} {
+	_, err = chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`header nav a[href="/sources"]`))))
+	step("open the sources page", err)
+	sources, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("sources")))
+	step("read the sources", err)
+	sourcesPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	step("screenshot the sources", err)
+	for _, want := range []string{"cac-wxfb", "miit-zcwj", "newswire"} {
+		if !strings.Contains(sources, want) {
+			t.Errorf("the sources page lacks %s:\n%s", want, sources)
+		}
+	}
+	for name, png := range map[string][]byte{"search.png": searchPNG, "document.png": docPNG, "sources.png": sourcesPNG} {
 		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
