@@ -227,7 +227,7 @@ func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at ti
 }
 
 func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string, body io.Reader) (gowarc.WarcRecord, error) {
-	b := gowarc.NewRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
+	b := newRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
 		gowarc.WithDefaultDigestAlgorithm("sha256"))
 	b.AddWarcHeader(gowarc.WarcRecordID, id)
 	if uri != "" {
@@ -397,7 +397,7 @@ func Body(dir string, loc Location) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
 	}
-	rec, _, _, err := gowarc.NewUnmarshaler().Unmarshal(bufio.NewReader(zr))
+	rec, _, _, err := newUnmarshaler().Unmarshal(bufio.NewReader(zr))
 	if err != nil {
 		return nil, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
 	}

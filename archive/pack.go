@@ -21,7 +21,7 @@ func Read(dir string, loc Location) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
 	}
-	rec, _, _, err := gowarc.NewUnmarshaler().Unmarshal(bufio.NewReader(zr))
+	rec, _, _, err := newUnmarshaler().Unmarshal(bufio.NewReader(zr))
 	if err != nil {
 		return Record{}, fmt.Errorf("archive: record at %s:%d: %w", loc.File, loc.Offset, err)
 	}

@@ -402,6 +402,7 @@ func (d *daemon) saveStatus() {
 		next = d.next()
 		nextDigest = next[digestJob]
 		delete(next, digestJob)
+		delete(next, recheckJob) // not a source: status lists sources
 	}
 	d.a.pipeline(cfg, d.st).SaveStatus(d.jobCtx, info, next, nextDigest)
 }
