@@ -4,14 +4,13 @@ import (
 	"io"
 	"sync"
 
-	gowarc "github.com/nlnwa/gowarc/v3"
+	"github.com/nlnwa/gowarc/v3"
 )
 
-// gowarcMu serialises the gowarc constructors that build an option set. Building one calls
-// github.com/google/uuid's EnableRandPool, which writes a package variable of that module without
-// synchronisation, so two record builders or readers made at once (two sources saving, two web
-// requests reading raw pages) are a data race inside the libraries. The lock guards their global,
-// which is why it is one too; it is held only while a builder or reader is made.
+// gowarcMu serialises gowarc's constructors. Each of them (through its default options) calls
+// github.com/google/uuid's EnableRandPool, which writes a package variable of that library: two
+// records built at once, by two sources saving in parallel, are a data race. The constructors are
+// cheap; building, marshalling and reading records run outside the lock.
 var gowarcMu sync.Mutex
 
 func newRecordBuilder(t gowarc.RecordType, opts ...gowarc.WarcRecordOption) gowarc.WarcRecordBuilder {
@@ -26,8 +25,8 @@ func newUnmarshaler() gowarc.Unmarshaler {
 	return gowarc.NewUnmarshaler()
 }
 
-func newFileReader(r io.Reader, offset int64) (*gowarc.WarcFileReader, error) {
+func newFileReader(r io.Reader) (*gowarc.WarcFileReader, error) {
 	gowarcMu.Lock()
 	defer gowarcMu.Unlock()
-	return gowarc.NewWarcFileReaderFromStream(r, offset)
+	return gowarc.NewWarcFileReaderFromStream(r, 0)
 }

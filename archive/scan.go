@@ -52,7 +52,7 @@ func scanFile(dir, name string, fn func(Record) error) error {
 		return fmt.Errorf("archive: %w", err)
 	}
 	defer f.Close()
-	r, err := newFileReader(bufio.NewReaderSize(f, 1<<20), 0)
+	r, err := newFileReader(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		return fmt.Errorf("archive: read %s: %w", name, err)
 	}

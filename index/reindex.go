@@ -82,7 +82,7 @@ func Reindex(ctx context.Context, oldPath, newPath string, transform func(articl
 // beside it (path + ".new"), then swaps the two and removes the old one. The
 // index must not be open. If it fails, the index at path is unchanged; a kill between the two
 // renames leaves the index at path + ".old". bantrack's data folder does not use it: its reindex
-// (internal/pipeline.Reindex) builds beside the old index and switches a pointer file, atomically.
+// (internal/pipeline.Reindex) builds beside the old index and renames a new link over the path.
 func Rebuild(ctx context.Context, path string, transform func(article.Article) article.Article) (ReindexStats, error) {
 	tmp, bak := path+".new", path+".old"
 	if err := os.RemoveAll(tmp); err != nil {

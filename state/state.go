@@ -337,6 +337,8 @@ type Version struct {
 	Response Location  `json:"response"`          // the response record (raw body)
 	Meta     Location  `json:"meta,omitzero"`     // the metadata record of what bantrack read from it
 	Dropped  bool      `json:"dropped,omitempty"` // the response was removed by the archive's retention
+	// Content is the SHA-256 of the title, text, date and status the version's record holds.
+	Content string `json:"content,omitempty"`
 	// The response's validators, for re-checking the page with a conditional GET.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`

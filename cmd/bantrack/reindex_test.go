@@ -81,7 +81,7 @@ func TestReindexFromArchiveAlone(t *testing.T) {
 	}
 
 	srv.Close()
-	for _, p := range []string{"index.bleve", "index.current", "state.db"} {
+	for _, p := range []string{"index.bleve", "state.db"} {
 		if err := os.RemoveAll(filepath.Join(data, p)); err != nil {
 			t.Fatal(err)
 		}
@@ -198,8 +198,11 @@ func TestReindexSurvivesKills(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("after the last reindex: %d documents; want %d", len(got), len(want))
 	}
-	indexes, _ := filepath.Glob(filepath.Join(data, "index*.bleve*"))
+	indexes, _ := filepath.Glob(filepath.Join(data, "index-*"))
 	if len(indexes) != 1 {
 		t.Errorf("index folders left after the last reindex: %v; want one", indexes)
+	}
+	if target, err := os.Readlink(filepath.Join(data, "index.bleve")); err != nil || len(indexes) == 1 && target != filepath.Base(indexes[0]) {
+		t.Errorf("index.bleve links to %q (%v); want the one index folder left", target, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/article"
@@ -35,9 +36,9 @@ type known struct {
 	old  map[string]article.Article // the indexed copies of documents the state has seen
 }
 
-// lookup reads what is known of the articles: the state's records in one transaction, and the
-// indexed copy of each document the state has seen.
-func (p *Pipeline) lookup(ix *index.Index, arts []article.Article) (known, error) {
+// known reads the state's records of the articles, in one transaction: enough to tell which
+// records would repeat what is archived, before the index is opened.
+func (p *Pipeline) known(arts []article.Article) (known, error) {
 	ids := make([]string, len(arts))
 	for i, a := range arts {
 		ids[i] = a.ID
@@ -47,34 +48,39 @@ func (p *Pipeline) lookup(ix *index.Index, arts []article.Article) (known, error
 	if k.docs, err = p.Store.State.Docs(ids...); err != nil {
 		return k, fmt.Errorf("read stored documents: %w", err)
 	}
-	for _, id := range ids {
-		if _, seen := k.docs[id]; !seen {
-			continue
-		}
+	return k, nil
+}
+
+// lookupOld reads the indexed copy of each document the state has seen.
+func (k known) lookupOld(ix *index.Index) error {
+	for id := range k.docs {
 		o, err := ix.Get(id)
 		switch {
 		case errors.Is(err, index.ErrNotFound):
 		case err != nil:
-			return k, fmt.Errorf("read stored document %s: %w", id, err)
+			return fmt.Errorf("read stored document %s: %w", id, err)
 		default:
 			k.old[id] = o
 		}
 	}
-	return k, nil
+	return nil
 }
 
-// unchanged says whether a document's record would repeat the one archived last for it: same
-// page body (or none), title, text, date and status.
+// contentSum is the SHA-256 of what a document record holds that a reader sees: title, text,
+// date and status. Kept with each version, it tells a record that would repeat the last one.
+func contentSum(a article.Article) string {
+	return sha256Hex([]byte(a.Title + "\x00" + a.Text + "\x00" + a.Published.UTC().Format(time.RFC3339Nano) + "\x00" + string(a.Status)))
+}
+
+// unchanged says whether a document's record would repeat the one archived last for it: the
+// same page body, title, text, date and status (documents without a page always get a record).
 func (k known) unchanged(a article.Article, sha string) bool {
-	old, ok := k.old[a.ID]
-	if !ok || old.Title != a.Title || old.Text != a.Text || !old.Published.Equal(a.Published) || old.Status != a.Status {
+	vs := k.docs[a.ID].Versions
+	if sha == "" || len(vs) == 0 {
 		return false
 	}
-	vs := k.docs[a.ID].Versions
-	if sha == "" {
-		return old.SHA256 == "" && len(vs) == 0
-	}
-	return len(vs) > 0 && vs[len(vs)-1].SHA256 == sha && vs[len(vs)-1].Meta.File != "" && !vs[len(vs)-1].Dropped
+	last := vs[len(vs)-1]
+	return last.SHA256 == sha && last.Content != "" && last.Content == contentSum(a) && last.Meta.File != "" && !last.Dropped
 }
 
 // archiveResult writes a crawl's exchanges, and a record for each article that is new or differs
@@ -159,9 +165,12 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 		}
 		a.SHA256 = ar.sha
 		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta),
-			ETag: ar.etag, LastModified: ar.lm}
+			ETag: ar.etag, LastModified: ar.lm, Content: contentSum(*a)}
 		if n := len(vs); n > 0 && vs[n-1].SHA256 == ar.sha {
 			vs[n-1].ETag, vs[n-1].LastModified = ar.etag, ar.lm // the same body may come with new validators
+			if nv.Meta.File != "" {                             // a new record (the listing's title or date changed): the latest
+				vs[n-1].Meta, vs[n-1].Content = nv.Meta, nv.Content
+			}
 		}
 		switch {
 		case len(vs) == 0 || vs[len(vs)-1].SHA256 != ar.sha:

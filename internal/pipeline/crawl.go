@@ -213,23 +213,13 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 	if p.archiving() && (len(res.Exchanges) > 0 || len(res.Articles) > 0) {
 		unlock := p.lockDocs(res.Articles)
 		defer unlock()
-		var ix *index.Index
-		release := func() {}
-		var k known
-		if len(res.Articles) > 0 {
-			var err error
-			if ix, release, err = p.Store.UseIndex(ctx); err != nil {
-				return fmt.Errorf("index: %w", err)
-			}
-			if k, err = p.lookup(ix, res.Articles); err != nil {
-				release()
-				return err
-			}
+		// The archive is written before the index is opened: readers wait only for the Put.
+		k, err := p.known(res.Articles)
+		if err != nil {
+			return err
 		}
-		var err error
 		t := time.Now()
 		if stored, err = p.archiveResult(res, res.Articles, k); err != nil {
-			release()
 			return fmt.Errorf("archive: %w", err)
 		}
 		tArchive = time.Since(t)
@@ -238,15 +228,21 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 			arts = Analyze(res.Articles)
 			tEntities = time.Since(t)
 			t = time.Now()
-			docs = p.history(arts, stored, k)
-			if err = ix.Put(ctx, arts...); err != nil {
-				err = fmt.Errorf("index: %w", err)
+			ix, release, err := p.Store.UseIndex(ctx)
+			if err != nil {
+				return fmt.Errorf("index: %w", err)
+			}
+			if err = k.lookupOld(ix); err == nil {
+				docs = p.history(arts, stored, k)
+				if err = ix.Put(ctx, arts...); err != nil {
+					err = fmt.Errorf("index: %w", err)
+				}
+			}
+			release()
+			if err != nil {
+				return err
 			}
 			tIndex = time.Since(t)
-		}
-		release()
-		if err != nil {
-			return err
 		}
 	} else if len(res.Articles) > 0 {
 		t := time.Now()

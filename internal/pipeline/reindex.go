@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,65 +20,113 @@ import (
 	"github.com/bantrack/bantrack/state"
 )
 
-// The data folder names its live index in a pointer file, so that reindex can build a whole new
-// index beside the old one and switch to it in one atomic rename: at every instant the pointer
-// names a complete index. A folder without the pointer uses index.bleve (the layout before it).
+// The live index is always at DIR/index.bleve, which reindex makes a symbolic link to the index
+// folder it built (index-TIME.bleve): the link is replaced by renaming a new link over it, one
+// atomic step, so at every instant the path names a complete index, and every reader keeps using
+// the one path. A folder from before holds a real directory there; reindex first moves it to
+// index-legacy.bleve and links to it.
 const (
-	pointerFile      = "index.current"
 	defaultIndexName = "index.bleve"
+	legacyIndexName  = "index-legacy.bleve"
 )
 
 // IndexPath is the live index's path in a data folder.
 func IndexPath(dir string) string {
-	if raw, err := os.ReadFile(filepath.Join(dir, pointerFile)); err == nil {
-		name := strings.TrimSpace(string(raw))
-		if name != "" && name == filepath.Base(name) && strings.HasSuffix(name, ".bleve") {
-			return filepath.Join(dir, name)
+	p := filepath.Join(dir, defaultIndexName)
+	if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		// between the two steps of moving an old folder's index aside (see migrateIndex)
+		if legacy := filepath.Join(dir, legacyIndexName); isDir(legacy) {
+			return legacy
 		}
 	}
-	return filepath.Join(dir, defaultIndexName)
+	return p
 }
 
-// switchIndex makes name the live index: the pointer is written to a temporary file, synced,
-// renamed over the old pointer, and the folder synced.
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// liveName is the folder the live index is in: the link's target, or index.bleve itself.
+func liveName(dir string) string {
+	if t, err := os.Readlink(filepath.Join(dir, defaultIndexName)); err == nil {
+		return filepath.Base(t)
+	}
+	return defaultIndexName
+}
+
+// switchIndex makes the index folder name live: a new link, renamed over index.bleve, then the
+// data folder synced.
 func switchIndex(dir, name string) error {
-	if err := state.WriteFile(filepath.Join(dir, pointerFile), []byte(name+"\n"), 0o644); err != nil {
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d", defaultIndexName, time.Now().UnixNano()))
+	if err := os.Symlink(name, tmp); err != nil {
 		return fmt.Errorf("switch index to %s: %w", name, err)
 	}
+	if err := os.Rename(tmp, filepath.Join(dir, defaultIndexName)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("switch index to %s: %w", name, err)
+	}
+	syncDir(dir)
 	return nil
 }
 
-// recoverIndex repairs what an older bantrack's reindex left when killed between its two renames
-// (index.bleve.old without index.bleve). Called with the data folder's lock held.
+// migrateIndex moves an index that is a real directory at index.bleve (a folder from before) to
+// index-legacy.bleve and links to it. A kill between the two steps is settled by recoverIndex;
+// readers meanwhile find the moved folder through IndexPath.
+func migrateIndex(dir string) error {
+	p := filepath.Join(dir, defaultIndexName)
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.IsDir() {
+		return nil
+	}
+	if err := os.Rename(p, filepath.Join(dir, legacyIndexName)); err != nil {
+		return fmt.Errorf("move the index aside: %w", err)
+	}
+	syncDir(dir)
+	return switchIndex(dir, legacyIndexName)
+}
+
+// recoverIndex repairs what a kill left with no index at index.bleve: between migrateIndex's two
+// steps, or between the two renames of an older bantrack's reindex (index.bleve.old). Called with
+// the data folder's lock held.
 func recoverIndex(dir string) error {
-	live := IndexPath(dir)
-	if _, err := os.Stat(live); err == nil {
+	p := filepath.Join(dir, defaultIndexName)
+	if _, err := os.Lstat(p); err == nil {
 		return nil
 	}
-	old := filepath.Join(dir, defaultIndexName+".old")
-	if _, err := os.Stat(old); err != nil {
-		return nil
+	if isDir(filepath.Join(dir, legacyIndexName)) {
+		return switchIndex(dir, legacyIndexName)
 	}
-	if err := os.Rename(old, live); err != nil {
-		return fmt.Errorf("recover the index left at %s: %w", old, err)
+	old := p + ".old"
+	if isDir(old) {
+		if err := os.Rename(old, p); err != nil {
+			return fmt.Errorf("recover the index left at %s: %w", old, err)
+		}
 	}
 	return nil
 }
 
-// removeStale removes what killed reindexes left: index folders no pointer names (a half-built
-// index, its creation folder, an old index whose removal was cut short), their writer files and
-// temporary pointer files. Called with the lock held.
+// removeStale removes what killed reindexes left: index folders the link does not name (a
+// half-built index, its creation folder, an old index whose removal was cut short), their writer
+// files and temporary links. Called with the lock held.
 func removeStale(dir string) {
-	live := filepath.Base(IndexPath(dir))
+	live := liveName(dir)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		n := e.Name()
-		stale := strings.HasPrefix(n, "index-") || strings.HasPrefix(n, defaultIndexName) ||
-			strings.HasPrefix(n, "."+pointerFile+".tmp-")
-		if !stale || n == live || n == pointerFile || n == live+".writer" {
+		stale := strings.HasPrefix(n, "index-") || strings.HasPrefix(n, defaultIndexName+".") ||
+			strings.HasPrefix(n, "."+defaultIndexName+".tmp-")
+		if !stale || n == live || n == defaultIndexName+".writer" {
 			continue
 		}
 		os.RemoveAll(filepath.Join(dir, n)) //nolint:errcheck // tried again at the next reindex
+	}
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() //nolint:errcheck // best effort: the rename is done
+		d.Close()
 	}
 }
 
@@ -124,9 +173,17 @@ func Reindex(ctx context.Context, dir string, st *state.Store, opts ReindexOptio
 		return rs, err
 	}
 	removeStale(dir)
-	old := IndexPath(dir)
-	if err := checkSpace(dir, old, opts.MinFree); err != nil {
+	if err := checkSpace(dir, IndexPath(dir), opts.MinFree); err != nil {
 		return rs, err
+	}
+	if err := migrateIndex(dir); err != nil {
+		return rs, err
+	}
+	// the folder of the index live now ("" when none): read for documents the archive lacks,
+	// removed at the end
+	old := filepath.Join(dir, liveName(dir))
+	if fi, err := os.Lstat(old); err != nil || !fi.IsDir() {
+		old = ""
 	}
 	name := "index-" + time.Now().UTC().Format("20060102T150405.000000000") + ".bleve"
 	newPath := filepath.Join(dir, name)
@@ -154,7 +211,7 @@ func Reindex(ctx context.Context, dir string, st *state.Store, opts ReindexOptio
 	for _, d := range b.docs {
 		rs.Versions += len(d.versions)
 	}
-	if _, serr := os.Stat(old); serr == nil && old != newPath {
+	if old != "" {
 		oix, err := index.OpenReader(ctx, old)
 		if err != nil && !errors.Is(err, index.ErrNoIndex) {
 			return fail(fmt.Errorf("reindex: read the old index: %w", err))
@@ -184,14 +241,19 @@ func Reindex(ctx context.Context, dir string, st *state.Store, opts ReindexOptio
 		os.RemoveAll(newPath)
 		return rs, err
 	}
-	// The new index is live. The old one goes once no reader holds it (a reader that opened it
-	// before the switch finishes its search).
-	if old != newPath {
+	// The new index is live. The old one goes once no reader holds it: readers are told a writer
+	// is at work on index.bleve (long-lived ones then let go of their handle and reopen the path,
+	// now the new index), and the old folder is taken for writing, which waits for the readers
+	// that opened it before the switch to finish.
+	if old != "" {
+		announce := index.WriterFile(filepath.Join(dir, defaultIndexName))
+		os.WriteFile(announce, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644) //nolint:errcheck // best effort: readers that miss it finish their search first
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		if _, closeOld, err := index.OpenWriter(wctx, old); err == nil {
 			closeOld() //nolint:errcheck // the folder is removed next
 		}
 		cancel()
+		os.Remove(announce)
 		if err := os.RemoveAll(old); err != nil {
 			opts.Log.Warn("remove the old index", "path", old, "error", err)
 		}

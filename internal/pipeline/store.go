@@ -123,7 +123,7 @@ func OpenReader(ctx context.Context, dir string, wait time.Duration) (*index.Ind
 	defer cancel()
 	path := IndexPath(dir)
 	ix, err := index.OpenReader(ctx, path)
-	if errors.Is(err, index.ErrNoIndex) && IndexPath(dir) != path {
+	if errors.Is(err, index.ErrNoIndex) {
 		// a reindex made another index live and removed this one between the two steps
 		return index.OpenReader(ctx, IndexPath(dir))
 	}
