@@ -39,6 +39,8 @@ func recheckTick(cfg *config.Config) time.Duration {
 func runDaemon(ctx context.Context, a *app, args []string) error {
 	fset := a.flagSet("run")
 	stopTimeout := fset.Duration("stop-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long running jobs may take to finish before they are cancelled")
+	httpAddr := fset.String("http", "", "also serve the web page, API, feeds and metrics on this address (host:port, e.g. "+defaultAddr+"), as bantrack serve does")
+	baseURL := fset.String("base-url", "", "with --http: public URL of the server, for the links in Atom feeds behind a reverse proxy")
 	rest, err := parseInterspersed(fset, args, false)
 	if err != nil {
 		return err
@@ -53,6 +55,14 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err := checkRunConfig(cfg, a.getenv); err != nil {
 		return err
 	}
+	if *httpAddr != "" {
+		if err := checkServeAddr(*httpAddr); err != nil {
+			return err
+		}
+	}
+	if err := checkBaseURL(*baseURL); err != nil {
+		return err
+	}
 	// The index is open only while a job commits, so that analysts can search while the daemon runs.
 	st, err := a.openStore()
 	if err != nil {
@@ -60,7 +70,27 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	}
 	d := &daemon{a: a, log: a.log, st: st, busy: map[string]*sync.Mutex{},
 		info: &daemonInfo{PID: os.Getpid(), Started: time.Now().UTC()}}
+	var served chan error
+	if *httpAddr != "" {
+		// The web server reads the index between the daemon's commits (index.Shared) and stops
+		// with the daemon.
+		if d.web, err = a.newWebServer(st.Dir, *baseURL); err != nil {
+			return errors.Join(err, st.Close())
+		}
+		defer d.web.Close()
+		ln, err := a.listen(*httpAddr)
+		if err != nil {
+			return errors.Join(err, st.Close())
+		}
+		served = make(chan error, 1)
+		go func() { served <- d.web.Serve(ctx, ln) }()
+	}
 	err = d.serve(ctx, cfg, *stopTimeout)
+	if served != nil {
+		if serr := <-served; serr != nil {
+			a.log.Error("web server", "error", serr)
+		}
+	}
 	if errors.Is(err, errJobsStuck) {
 		// Closing the index under a job still writing to it is worse than not closing it: both
 		// stores survive the process ending, and the next run repairs the difference.
@@ -86,6 +116,7 @@ type daemon struct {
 	log  *slog.Logger
 	st   *store
 	info *daemonInfo
+	web  *webServer // run --http; nil otherwise
 
 	jobCtx     context.Context // jobs run under it; cancelled only when the stop timeout passes
 	cancelJobs context.CancelFunc
@@ -176,6 +207,9 @@ func (d *daemon) apply(cfg *config.Config) error {
 	}
 	d.cfg = cfg
 	d.pipe = d.a.pipeline(cfg, d.st)
+	if d.web != nil {
+		d.web.observe(d.pipe)
+	}
 	d.entries = map[string]cron.EntryID{}
 	for _, p := range plans {
 		if d.busy[p.name] == nil {
@@ -304,7 +338,16 @@ func (d *daemon) runJob(ctx context.Context, name string) (err error) {
 	cfg, p := d.cfg, d.pipe
 	d.mu.Unlock()
 	if name == digestJob {
-		return d.a.digest(ctx, cfg, d.st, digestRun{})
+		if d.web == nil {
+			return d.a.digest(ctx, cfg, d.st, digestRun{})
+		}
+		before, _, _ := d.st.State.LastDigest()
+		err := d.a.digest(ctx, cfg, d.st, digestRun{})
+		after, _, _ := d.st.State.LastDigest()
+		if err != nil || !after.Sent.Equal(before.Sent) {
+			d.web.metrics.ObserveDigest(err)
+		}
+		return err
 	}
 	if name == recheckJob {
 		_, err := p.Recheck(ctx, false)
@@ -402,7 +445,7 @@ func (d *daemon) saveStatus() {
 		next = d.next()
 		nextDigest = next[digestJob]
 		delete(next, digestJob)
-		delete(next, recheckJob) // not a source: status lists sources
+		delete(next, recheckJob) // a job, not a source: status lists sources
 	}
 	d.a.pipeline(cfg, d.st).SaveStatus(d.jobCtx, info, next, nextDigest)
 }
