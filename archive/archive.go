@@ -148,7 +148,7 @@ func (s *Store) AppendAll(exs []Exchange, metas []Meta) (Written, error) {
 			refers = respIDs[m.RefersTo]
 		}
 		rec, err := buildRecord(gowarc.Metadata, m.TargetURI, m.At, m.ContentType,
-			newRecordID(m.TargetURI, m.At, "metadata"), "", refers, bytes.NewReader(m.Data))
+			newRecordID(m.TargetURI, m.At, "metadata"), "", refers, m.Data)
 		if err != nil {
 			closeAll(recs)
 			return Written{}, err
@@ -195,7 +195,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	fmt.Fprintf(&head, "%s %d %s\r\n", ex.Proto, ex.Status, http.StatusText(ex.Status))
 	writeHeader(&head, ex.ResponseHeader)
 	resp, err = buildRecord(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "", "",
-		io.MultiReader(&head, bytes.NewReader(ex.Body)))
+		head.Bytes(), ex.Body)
 	if err != nil {
 		return nil, nil, "", "", err
 	}
@@ -204,7 +204,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	fmt.Fprintf(&reqHead, "%s %s HTTP/1.1\r\nHost: %s\r\n", ex.Method, path, host)
 	writeHeader(&reqHead, ex.RequestHeader)
 	req, err = buildRecord(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
-		newRecordID(ex.URL, ex.Fetched, "request"), respID, "", &reqHead)
+		newRecordID(ex.URL, ex.Fetched, "request"), respID, "", reqHead.Bytes())
 	if err != nil {
 		resp.Close()
 		return nil, nil, "", "", err
@@ -215,7 +215,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 // AppendMetadata writes a metadata record about targetURI (bantrack's export record of a document,
 // say) and returns its location.
 func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at time.Time) (Location, error) {
-	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", "", bytes.NewReader(data))
+	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", "", data)
 	if err != nil {
 		return Location{}, err
 	}
@@ -226,7 +226,9 @@ func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at ti
 	return locs[0], nil
 }
 
-func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string, body io.Reader) (gowarc.WarcRecord, error) {
+// buildRecord builds one record whose block is the parts, in order. (They are written, not read
+// from a reader: the builder's ReadFrom allocates a 32 KiB buffer per record.)
+func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string, parts ...[]byte) (gowarc.WarcRecord, error) {
 	b := newRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
 		gowarc.WithDefaultDigestAlgorithm("sha256"))
 	b.AddWarcHeader(gowarc.WarcRecordID, id)
@@ -241,8 +243,10 @@ func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id,
 	if refersTo != "" {
 		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
 	}
-	if _, err := b.ReadFrom(body); err != nil {
-		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+	for _, part := range parts {
+		if _, err := b.Write(part); err != nil {
+			return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+		}
 	}
 	rec, _, err := b.Build()
 	if err != nil {
