@@ -378,6 +378,22 @@ func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
 // SetChecked records when documents' pages were last re-checked; ids the store has not seen
 // are skipped.
 func (s *Store) SetChecked(ids []string, at time.Time) error {
+	return s.updateDocs(ids, func(_ string, d *Doc) { d.Checked = at.UTC() })
+}
+
+// SetVersions replaces the stored versions of seen documents (retention and reindex rewrite
+// locations); ids the store has not seen are skipped.
+func (s *Store) SetVersions(versions map[string][]Version) error {
+	ids := make([]string, 0, len(versions))
+	for id := range versions {
+		ids = append(ids, id)
+	}
+	return s.updateDocs(ids, func(id string, d *Doc) { d.Versions = versions[id] })
+}
+
+// updateDocs changes the seen record of each id with change, in one transaction; ids the store
+// has not seen are skipped.
+func (s *Store) updateDocs(ids []string, change func(id string, d *Doc)) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, id := range ids {
@@ -389,40 +405,13 @@ func (s *Store) SetChecked(ids []string, at time.Time) error {
 			if err := json.Unmarshal(raw, &d); err != nil {
 				return fmt.Errorf("state: decode seen/%s: %w", id, err)
 			}
-			d.Checked = at.UTC()
+			change(id, &d)
 			out, err := json.Marshal(d)
 			if err != nil {
-				return err
+				return fmt.Errorf("state: encode seen/%s: %w", id, err)
 			}
 			if err := b.Put([]byte(id), out); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// SetVersions replaces the stored versions of seen documents (retention and reindex rewrite
-// locations); ids the store has not seen are skipped.
-func (s *Store) SetVersions(versions map[string][]Version) error {
-	return s.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSeen)
-		for id, vs := range versions {
-			raw := b.Get([]byte(id))
-			if raw == nil {
-				continue
-			}
-			var d Doc
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return fmt.Errorf("state: decode seen/%s: %w", id, err)
-			}
-			d.Versions = vs
-			out, err := json.Marshal(d)
-			if err != nil {
-				return err
-			}
-			if err := b.Put([]byte(id), out); err != nil {
-				return err
+				return fmt.Errorf("state: write seen/%s: %w", id, err)
 			}
 		}
 		return nil
