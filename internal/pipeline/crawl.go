@@ -224,46 +224,23 @@ func (p *Pipeline) save(ctx context.Context, cr *crawler.Crawler, res crawler.Re
 		}
 		tArchive = time.Since(t)
 		if len(res.Articles) > 0 {
-			t = time.Now()
-			arts = Analyze(res.Articles)
-			tEntities = time.Since(t)
-			t = time.Now()
-			ix, release, err := p.Store.UseIndex(ctx)
-			if err != nil {
-				return fmt.Errorf("index: %w", err)
-			}
-			if err = k.lookupOld(ix); err == nil {
-				docs = p.history(arts, stored, k)
-				if err = ix.Put(ctx, arts...); err != nil {
-					err = fmt.Errorf("index: %w", err)
+			arts, tEntities, tIndex, err = p.analyzeAndPut(ctx, res.Articles, func(ix *index.Index, arts []article.Article) error {
+				if err := k.lookupOld(ix); err != nil {
+					return err
 				}
-			}
-			release()
+				docs = p.history(arts, stored, k)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			tIndex = time.Since(t)
 		}
 	} else if len(res.Articles) > 0 {
-		t := time.Now()
-		arts = Analyze(res.Articles)
-		tEntities = time.Since(t)
-		t = time.Now()
-		ix, release, err := p.Store.UseIndex(ctx)
-		if err != nil {
-			return fmt.Errorf("index: %w", err)
-		}
-		err = p.keepURLs(ix, arts)
-		if err == nil {
-			if err = ix.Put(ctx, arts...); err != nil {
-				err = fmt.Errorf("index: %w", err)
-			}
-		}
-		release()
+		var err error
+		arts, tEntities, tIndex, err = p.analyzeAndPut(ctx, res.Articles, p.keepURLs)
 		if err != nil {
 			return err
 		}
-		tIndex = time.Since(t)
 	}
 	t := time.Now()
 	defer func() { p.Stages.add(tEntities, tIndex, time.Since(t), tArchive, arts) }()
@@ -350,6 +327,28 @@ func lastByID(arts []article.Article) []article.Article {
 		}
 	}
 	return out
+}
+
+// analyzeAndPut extracts the entities of raw, then opens the index for one commit: prepare sees
+// the analysed articles and the open index (to carry over what the stored documents hold), then
+// they are put. It returns the articles put and the time each step took.
+func (p *Pipeline) analyzeAndPut(ctx context.Context, raw []article.Article, prepare func(*index.Index, []article.Article) error) (arts []article.Article, tEntities, tIndex time.Duration, err error) {
+	t := time.Now()
+	arts = Analyze(raw)
+	tEntities = time.Since(t)
+	t = time.Now()
+	ix, release, err := p.Store.UseIndex(ctx)
+	if err != nil {
+		return nil, tEntities, 0, fmt.Errorf("index: %w", err)
+	}
+	defer release()
+	if err := prepare(ix, arts); err != nil {
+		return nil, tEntities, 0, err
+	}
+	if err := ix.Put(ctx, arts...); err != nil {
+		return nil, tEntities, 0, fmt.Errorf("index: %w", err)
+	}
+	return arts, tEntities, time.Since(t), nil
 }
 
 // keepURLs carries over the URLs a document was already known under, so that a copy found in a
