@@ -86,22 +86,12 @@ func slowFeeds(t *testing.T, feeds string, rate string) string {
 // exportIDs returns the ids `export` prints, in order, failing the test on a bad record.
 func exportIDs(t *testing.T, g []string) []string {
 	t.Helper()
-	out, errs, code := runChild(t, append(g, "export")...)
-	if code != 0 {
-		t.Fatalf("export exit %d: %s", code, errs)
-	}
 	var ids []string
-	for l := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
-		if l == "" {
-			continue
+	for _, r := range exportRecords(t, g) {
+		if r.ID == "" {
+			t.Fatalf("export record without an id: %+v", r)
 		}
-		var rec struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal([]byte(l), &rec); err != nil || rec.ID == "" {
-			t.Fatalf("export record without an id (%v): %.200s", err, l)
-		}
-		ids = append(ids, rec.ID)
+		ids = append(ids, r.ID)
 	}
 	return ids
 }
@@ -282,14 +272,24 @@ type exportRecord struct {
 	Changed time.Time `json:"changed"`
 }
 
+// exportRecords runs `export` in a child process and reads its records.
 func exportRecords(t *testing.T, g []string) []exportRecord {
 	t.Helper()
 	out, errs, code := runChild(t, append(g, "export")...)
 	if code != 0 {
 		t.Fatalf("export exit %d: %s", code, errs)
 	}
+	return parseExport(t, out)
+}
+
+// parseExport reads export's output, one record a line, failing the test on a bad one.
+func parseExport(t *testing.T, out string) []exportRecord {
+	t.Helper()
 	var recs []exportRecord
 	for l := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
+		if l == "" {
+			continue
+		}
 		var r exportRecord
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("export record: %v: %.200s", err, l)

@@ -59,15 +59,7 @@ func exportRecordsInProcess(t *testing.T, g []string) []exportRecord {
 	if code != 0 {
 		t.Fatalf("export exit %d: %s", code, errs)
 	}
-	var recs []exportRecord
-	for l := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
-		var r exportRecord
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatalf("export record: %v: %.200s", err, l)
-		}
-		recs = append(recs, r)
-	}
-	return recs
+	return parseExport(t, out)
 }
 
 // packRecord is one record of an evidence pack as the independent reader sees it.
