@@ -3,7 +3,6 @@ package pipeline
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -110,7 +109,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 			continue
 		}
 		a.Entities = article.Entities{}
-		data, err := json.Marshal(a)
+		data, err := a.MarshalJSON() // not json.Marshal, which would parse and compact the result again
 		if err != nil {
 			return nil, fmt.Errorf("archive: record of %s: %w", a.ID, err)
 		}
