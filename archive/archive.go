@@ -42,6 +42,7 @@ type Exchange struct {
 	Proto          string // HTTP/1.1 when empty
 	ResponseHeader http.Header
 	Body           []byte // as received, before any charset decoding
+	Truncated      bool   // Body is only the start of the body (written as WARC-Truncated: length)
 	Fetched        time.Time
 }
 
@@ -147,8 +148,7 @@ func (s *Store) AppendAll(exs []Exchange, metas []Meta) (Written, error) {
 		if m.RefersTo >= 0 && m.RefersTo < len(respIDs) {
 			refers = respIDs[m.RefersTo]
 		}
-		rec, err := buildRecord(gowarc.Metadata, m.TargetURI, m.At, m.ContentType,
-			newRecordID(m.TargetURI, m.At, "metadata"), "", refers, nil, m.Data)
+		rec, err := metadataRecord(m.TargetURI, m.ContentType, refers, m.Data, m.At)
 		if err != nil {
 			closeAll(recs)
 			return Written{}, err
@@ -194,8 +194,12 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "%s %d %s\r\n", ex.Proto, ex.Status, http.StatusText(ex.Status))
 	writeHeader(&head, ex.ResponseHeader)
-	resp, err = buildRecord(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "", "",
-		&sum, head.Bytes(), ex.Body)
+	f := fields{typ: gowarc.Response, uri: ex.URL, at: ex.Fetched, contentType: "application/http;msgtype=response",
+		id: respID, payload: &sum}
+	if ex.Truncated {
+		f.truncated = "length" // the body was cut at bantrack's size cap
+	}
+	resp, err = buildRecord(f, head.Bytes(), ex.Body)
 	if err != nil {
 		return nil, nil, "", "", err
 	}
@@ -204,8 +208,8 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	fmt.Fprintf(&reqHead, "%s %s HTTP/1.1\r\nHost: %s\r\n", ex.Method, path, host)
 	writeHeader(&reqHead, ex.RequestHeader)
 	empty := sha256.Sum256(nil) // a GET carries no body
-	req, err = buildRecord(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
-		newRecordID(ex.URL, ex.Fetched, "request"), respID, "", &empty, reqHead.Bytes())
+	req, err = buildRecord(fields{typ: gowarc.Request, uri: ex.URL, at: ex.Fetched, contentType: "application/http;msgtype=request",
+		id: newRecordID(ex.URL, ex.Fetched, "request"), concurrentTo: respID, payload: &empty}, reqHead.Bytes())
 	if err != nil {
 		resp.Close()
 		return nil, nil, "", "", err
@@ -216,7 +220,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 // AppendMetadata writes a metadata record about targetURI (bantrack's export record of a document,
 // say) and returns its location.
 func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at time.Time) (Location, error) {
-	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", "", nil, data)
+	rec, err := metadataRecord(targetURI, contentType, "", data, at)
 	if err != nil {
 		return Location{}, err
 	}
@@ -227,30 +231,48 @@ func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at ti
 	return locs[0], nil
 }
 
-// buildRecord builds one record whose block is the parts, in order; payload is the SHA-256 of
-// an HTTP block's body (nil for other blocks). (They are written, not read from a reader: the
-// builder's ReadFrom allocates a 32 KiB buffer per record.)
+// fields are the WARC header fields of a record bantrack builds.
+type fields struct {
+	typ                                     gowarc.RecordType
+	uri                                     string
+	at                                      time.Time
+	contentType, id, concurrentTo, refersTo string
+	truncated                               string             // WARC-Truncated: why the block is cut short
+	payload                                 *[sha256.Size]byte // an HTTP block's body's SHA-256; nil for other blocks
+}
+
+// metadataRecord builds a metadata record about uri; refersTo, when set, is the id of the
+// record it describes.
+func metadataRecord(uri, contentType, refersTo string, data []byte, at time.Time) (gowarc.WarcRecord, error) {
+	return buildRecord(fields{typ: gowarc.Metadata, uri: uri, at: at, contentType: contentType,
+		id: newRecordID(uri, at, "metadata"), refersTo: refersTo}, data)
+}
+
+// buildRecord builds one record whose block is the parts, in order. (They are written, not read
+// from a reader: the builder's ReadFrom allocates a 32 KiB buffer per record.)
 //
 // The record's length and digests are computed here and given to gowarc, which is told not to
 // validate what it builds: its validation parses the target URI with a WHATWG URL parser and
 // re-reads the block for digests it could not take from the headers, a quarter of the archive's
 // cost on a crawl, to check fields bantrack has just made itself. TestRecordsValidate reads every
 // kind of record back with gowarc's strict validation and checks the digests independently.
-func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string,
-	payload *[sha256.Size]byte, parts ...[]byte) (gowarc.WarcRecord, error) {
-	b := newRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
+func buildRecord(f fields, parts ...[]byte) (gowarc.WarcRecord, error) {
+	b := newRecordBuilder(f.typ, gowarc.WithVersion(gowarc.V1_1), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
 		gowarc.WithSkipParseBlock())
-	b.AddWarcHeader(gowarc.WarcRecordID, id)
-	if uri != "" {
-		b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+	b.AddWarcHeader(gowarc.WarcRecordID, f.id)
+	if f.uri != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, f.uri)
 	}
-	b.AddWarcHeaderTime(gowarc.WarcDate, at.UTC())
-	b.AddWarcHeader(gowarc.ContentType, contentType)
-	if concurrentTo != "" {
-		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+	b.AddWarcHeaderTime(gowarc.WarcDate, f.at.UTC())
+	b.AddWarcHeader(gowarc.ContentType, f.contentType)
+	if f.concurrentTo != "" {
+		b.AddWarcHeader(gowarc.WarcConcurrentTo, f.concurrentTo)
 	}
-	if refersTo != "" {
-		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
+	if f.refersTo != "" {
+		b.AddWarcHeader(gowarc.WarcRefersTo, f.refersTo)
+	}
+	if f.truncated != "" {
+		b.AddWarcHeader(gowarc.WarcTruncated, f.truncated)
 	}
 	h := sha256.New()
 	var size int64
@@ -260,18 +282,18 @@ func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id,
 	}
 	b.AddWarcHeaderInt64(gowarc.ContentLength, size)
 	b.AddWarcHeader(gowarc.WarcBlockDigest, warcDigest(h.Sum(nil)))
-	if payload != nil {
-		b.AddWarcHeader(gowarc.WarcPayloadDigest, warcDigest(payload[:]))
+	if f.payload != nil {
+		b.AddWarcHeader(gowarc.WarcPayloadDigest, warcDigest(f.payload[:]))
 	}
 	for _, part := range parts {
 		if _, err := b.Write(part); err != nil {
 			b.Close()
-			return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+			return nil, fmt.Errorf("archive: record for %s: %w", f.uri, err)
 		}
 	}
 	rec, _, err := b.Build()
 	if err != nil {
-		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+		return nil, fmt.Errorf("archive: record for %s: %w", f.uri, err)
 	}
 	return rec, nil
 }

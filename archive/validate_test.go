@@ -18,7 +18,8 @@ import (
 )
 
 // TestRecordsValidate writes every kind of record bantrack makes (responses with a GBK body, an
-// empty body and a body larger than gowarc's in-memory buffer, their requests, metadata records,
+// empty body and a body larger than gowarc's in-memory buffer, cut short (WARC-Truncated), their
+// requests, metadata records,
 // and an evidence pack's warcinfo) and reads them back two ways: with gowarc's strict validation,
 // which fails on any header that breaks the specification or any digest that does not match the
 // block, and with a second library, checking Content-Length and both digests against SHA-256s
@@ -37,7 +38,7 @@ func TestRecordsValidate(t *testing.T) {
 			RequestHeader:  http.Header{"User-Agent": {"bantrack/1.0"}, "If-None-Match": {`"abc"`}},
 			ResponseHeader: http.Header{"Content-Type": {"text/html; charset=gbk"}, "Etag": {`"abd"`}}},
 		{URL: "https://example.org/%E9%80%9A%E7%9F%A5?id=7", Status: 204, Fetched: at},
-		{URL: "https://example.org/big", Status: 200, Body: big, Fetched: at, Proto: "HTTP/2.0",
+		{URL: "https://example.org/big", Status: 200, Body: big, Truncated: true, Fetched: at, Proto: "HTTP/2.0",
 			ResponseHeader: http.Header{"Content-Type": {"text/html"}}},
 	}
 	metas := []Meta{{TargetURI: exs[0].URL, ContentType: "application/vnd.bantrack.document+json",
@@ -130,6 +131,13 @@ func TestRecordsValidate(t *testing.T) {
 			}
 			rec.Content.Close()
 			typ := rec.Header.Get("WARC-Type")
+			wantCut := ""
+			if typ == "response" && rec.Header.Get("WARC-Target-URI") == "https://example.org/big" {
+				wantCut = "length"
+			}
+			if got := rec.Header.Get("WARC-Truncated"); got != wantCut {
+				t.Errorf("%s: %s record of %s: WARC-Truncated %q; want %q", name, typ, rec.Header.Get("WARC-Target-URI"), got, wantCut)
+			}
 			if cl, _ := strconv.Atoi(rec.Header.Get("Content-Length")); cl != len(block) {
 				t.Errorf("%s: %s record: Content-Length %d; block is %d bytes", name, typ, cl, len(block))
 			}
