@@ -13,7 +13,7 @@ import (
 // TestExchangesKeepEveryAnswer: with KeepExchanges, the crawler keeps every response it reads,
 // not only the 2xx ones: a 304 to a conditional GET, each error answer of a retried request
 // (read up to errorBodyLimit and marked truncated past it), and a page over max_body (its first
-// max_body bytes, truncated).
+// max_body bytes, truncated), and the host's robots.txt.
 func TestExchangesKeepEveryAnswer(t *testing.T) {
 	s := newSite(t)
 	big := bytes.Repeat([]byte("<p>maintenance</p>\n"), errorBodyLimit/10)
@@ -35,7 +35,7 @@ func TestExchangesKeepEveryAnswer(t *testing.T) {
 	c := testCrawler(t, nil)
 	c.opts.KeepExchanges = true
 	src := testSource("x", config.KindHTML, s.URL+"/")
-	src.Retries, src.MaxBody = 1, 1000
+	src.Retries, src.MaxBody, src.Robots = 1, 1000, false
 
 	sess, err := c.newSession(src)
 	if err != nil {
@@ -69,6 +69,22 @@ func TestExchangesKeepEveryAnswer(t *testing.T) {
 	}
 	if exs := sess.takeExchanges(); len(exs) != 1 || !exs[0].Truncated || len(exs[0].Body) != 1000 {
 		t.Errorf("exchanges of a page over max_body: %d; want one, truncated at 1000 bytes", len(exs))
+	}
+
+	// robots.txt is read, so archived: what the site allowed when it was crawled
+	s.handle("/robots.txt", "text/plain", "User-agent: *\nDisallow: /private/\n")
+	robotsSrc := src
+	robotsSrc.Robots = true
+	rs, err := c.newSession(robotsSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.fetch(context.Background(), rs, s.URL+"/same", false); err != nil {
+		t.Fatal(err)
+	}
+	exs = rs.takeExchanges()
+	if len(exs) != 2 || exs[0].URL != s.URL+"/robots.txt" || !bytes.Contains(exs[0].Body, []byte("Disallow: /private/")) || exs[1].URL != s.URL+"/same" {
+		t.Errorf("exchanges of a first fetch from a host: %d; want its robots.txt, then the page", len(exs))
 	}
 
 	c.opts.KeepExchanges = false
