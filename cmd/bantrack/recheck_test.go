@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -194,6 +195,17 @@ func TestRecheckTakenDown(t *testing.T) {
 	out, _, _ = runCmd(t, nil, append(g, "show", "--versions", gone.ID)...)
 	if !strings.Contains(out, "taken down: the page answered 410 Gone") {
 		t.Errorf("show --versions does not say the page was taken down:\n%s", out)
+	}
+	// The web page says it too.
+	ts := serveFolder(t, data, feeds)
+	resp, err := http.Get(ts.URL + "/documents/" + gone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte("Taken down")) || !bytes.Contains(page, []byte("410 Gone")) {
+		t.Errorf("the document page (status %d) does not say the page was taken down", resp.StatusCode)
 	}
 	// The notice comes back: the next re-check clears it.
 	srv.Restore(site, path)
