@@ -41,7 +41,7 @@ type documentPage struct {
 	Gone      string
 	GoneSince time.Time
 	JSON      string
-	Search  string // a search for the document's ban targets or vendors
+	Search    string // a search for the document's ban targets or vendors
 }
 
 // documentPage shows one document: metadata, entities, dates, ban evidence, versions, text.
