@@ -5,12 +5,13 @@ import (
 	"time"
 )
 
-// Exchange is one request the crawler made and the response it read in full (a 2xx answer):
-// listings, feeds, sitemaps and article pages. The crawler keeps them only when
-// Options.KeepExchanges is set, for whoever archives them (the pipeline writes them to the WARC
-// archive before anything is indexed).
+// Exchange is one request the crawler made and the response it read: a 2xx answer read in full
+// (listings, feeds, sitemaps and article pages), or a redirect (3xx) followed on the way to one,
+// or met on the way to a failure. The crawler keeps them only when Options.KeepExchanges is set,
+// for whoever archives them (the pipeline writes them to the WARC archive before anything is
+// indexed).
 type Exchange struct {
-	URL            string // after redirects: the URL that answered
+	URL            string // the URL that answered: for a 2xx answer, the one after redirects
 	Method         string
 	RequestHeader  http.Header // as sent (the transport adds Host and Accept-Encoding)
 	Status         int
@@ -18,22 +19,19 @@ type Exchange struct {
 	ResponseHeader http.Header
 	// Body is the body as read, before any charset decoding. A body the server gzipped for
 	// transport was undone by the HTTP client, which then drops Content-Encoding from the header.
-	Body    []byte
-	Fetched time.Time
+	// A redirect's body is kept up to 64 KiB.
+	Body []byte
+	// Truncated is "length" when Body was cut at its bound, "disconnect" when the connection
+	// broke while it was read (a redirect's body only; WARC-Truncated in the archive).
+	Truncated string
+	Fetched   time.Time
+	// Hops is, for a 2xx answer reached through redirects, how many exchanges just before it in
+	// the same list are the redirect answers that led to it, first hop first: those are always
+	// kept together, in the order read.
+	Hops int
 	// Doc is the id of the document this article page became; empty for listings, and for pages
 	// that were merged into another document, filtered out or unreadable.
 	Doc string
-}
-
-// keep records an exchange in the session when on is set and returns its index, else -1.
-func (s *session) keep(on bool, ex Exchange) int {
-	if !on {
-		return -1
-	}
-	s.exMu.Lock()
-	defer s.exMu.Unlock()
-	s.exchanges = append(s.exchanges, ex)
-	return len(s.exchanges) - 1
 }
 
 // takeExchanges returns the session's exchanges and forgets them.

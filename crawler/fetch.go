@@ -149,6 +149,7 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	actx, chain := c.withHops(actx, s)
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -175,15 +176,18 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	s.requests.Add(1)
 	resp, err := s.client.Do(req)
 	if err != nil {
+		s.keepChain(chain, nil) // the redirects read on the way to a failure are kept too
 		return nil, err
 	}
 	defer resp.Body.Close()
 	out := &response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, exchange: -1}
 	if resp.StatusCode == http.StatusNotModified && conditional {
+		s.keepChain(chain, nil)
 		out.NotModified = true
 		return out, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		s.keepChain(chain, nil)
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, &StatusError{
 			Code: resp.StatusCode, URL: u.String(),
@@ -194,13 +198,15 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	limit := s.maxBody()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
+		s.keepChain(chain, nil)
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(body)) > limit {
+		s.keepChain(chain, nil)
 		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
 	}
 	out.Body = body
-	out.exchange = s.keep(c.opts.KeepExchanges, Exchange{
+	out.exchange = s.keepChain(chain, &Exchange{
 		URL: out.URL, Method: http.MethodGet, RequestHeader: resp.Request.Header.Clone(),
 		Status: resp.StatusCode, Proto: resp.Proto, ResponseHeader: resp.Header.Clone(),
 		Body: body, Fetched: c.now().UTC(),

@@ -25,13 +25,18 @@ func (c *Crawler) Page(ctx context.Context, src config.Source, pageURL string) (
 type Rechecked struct {
 	NotModified bool // the server answered 304 to the conditional GET
 	Page        Page
-	// Exchange is the response read (with Options.KeepExchanges), nil when not modified.
+	// Exchange is the page's response (with Options.KeepExchanges), nil when not modified or
+	// not had; it is the last of Exchanges, with the redirects that led to it before it.
 	Exchange *Exchange
+	// Exchanges are every response read, in the order read (with Options.KeepExchanges): the
+	// redirects followed, those of attempts that failed, then the page. Set on failure too.
+	Exchanges []Exchange
 }
 
 // Recheck fetches an article page again for src with a conditional GET carrying the validators
 // of the version last archived (either may be empty), with the source's politeness, and reads it.
-// It records nothing: the caller compares the body with the last version's.
+// It records nothing: the caller compares the body with the last version's, and archives the
+// Exchanges.
 func (c *Crawler) Recheck(ctx context.Context, src config.Source, pageURL, etag, lastModified string) (Rechecked, error) {
 	s, err := c.newSession(src)
 	if err != nil {
@@ -39,15 +44,16 @@ func (c *Crawler) Recheck(ctx context.Context, src config.Source, pageURL, etag,
 	}
 	s.recheck = &[2]string{etag, lastModified}
 	resp, err := c.fetch(ctx, s, pageURL, etag != "" || lastModified != "")
+	out := Rechecked{Exchanges: s.takeExchanges()}
 	if err != nil {
-		return Rechecked{}, fmt.Errorf("recheck %s: %w", pageURL, err)
+		return out, fmt.Errorf("recheck %s: %w", pageURL, err)
 	}
 	if resp.NotModified {
-		return Rechecked{NotModified: true}, nil
+		out.NotModified = true
+		return out, nil
 	}
-	var out Rechecked
-	if exs := s.takeExchanges(); resp.exchange >= 0 && resp.exchange < len(exs) {
-		out.Exchange = &exs[resp.exchange]
+	if resp.exchange >= 0 && resp.exchange < len(out.Exchanges) {
+		out.Exchange = &out.Exchanges[resp.exchange]
 	}
 	if out.Page, err = c.readPage(s, pageURL, resp); err != nil {
 		return out, fmt.Errorf("recheck %s: %w", pageURL, err)
