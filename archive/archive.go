@@ -43,6 +43,7 @@ type Exchange struct {
 	ResponseHeader http.Header
 	Body           []byte // as received, before any charset decoding
 	Fetched        time.Time
+	Truncated      string // WARC-Truncated of the response ("length", "disconnect"), "" when whole
 }
 
 // Location is where a record lies: its file (a name inside the archive folder), the offset of
@@ -198,6 +199,9 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 		head.Bytes(), ex.Body)
 	if err != nil {
 		return nil, nil, "", "", err
+	}
+	if ex.Truncated != "" {
+		resp.WarcHeader().Set(gowarc.WarcTruncated, ex.Truncated)
 	}
 	var reqHead bytes.Buffer
 	path, host := requestTarget(ex.URL)

@@ -147,17 +147,20 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	cr := p.Crawler()
 	r, err := cr.Recheck(ctx, src, d.URL, last.ETag, last.LastModified)
 	checked := func() error { return p.Store.State.SetChecked([]string{d.ID}, time.Now()) }
-	if err != nil {
-		if r.Exchange != nil {
-			p.archiveOnly(*r.Exchange) // read, so kept; it became no version
+	if err != nil || r.NotModified || r.Exchange == nil {
+		// Every response read is kept: the redirects followed (also on the way to a 304 or a
+		// failure), and a page that could not be read; none of them makes a version.
+		aerr := p.archiveOnly(r.Exchanges)
+		if err != nil {
+			return "", errors.Join(err, aerr, checked())
 		}
-		return "", errors.Join(err, checked())
-	}
-	if r.NotModified || r.Exchange == nil {
+		if aerr != nil {
+			return "", aerr
+		}
 		return "not_modified", checked()
 	}
 	if sha256Hex(r.Exchange.Body) == last.SHA256 {
-		if err := p.archiveOnly(*r.Exchange); err != nil {
+		if err := p.archiveOnly(r.Exchanges); err != nil {
 			return "", err
 		}
 		return "same", checked()
@@ -169,12 +172,12 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	if r.Page.Title != "" && src.Article.Title != "" {
 		a.Title = r.Page.Title
 	}
-	ex := *r.Exchange
-	ex.Doc = d.ID
+	exs := append([]crawler.Exchange(nil), r.Exchanges...) // the redirects that led to the page, then the page
+	exs[len(exs)-1].Doc = d.ID
 	res := crawler.Result{
 		Source:    source,
 		Articles:  []article.Article{a},
-		Exchanges: []crawler.Exchange{ex},
+		Exchanges: exs,
 		Seen:      []crawler.SeenDoc{{ID: d.ID, URL: d.URL, Listed: d.Listed, Status: d.Status}},
 	}
 	if err := p.save(ctx, p.Crawler(), res); err != nil {
@@ -186,13 +189,19 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	return "body", nil
 }
 
-// archiveOnly archives a response that makes no version (a re-checked page whose body is the
-// one archived last): every response bantrack reads is kept.
-func (p *Pipeline) archiveOnly(e crawler.Exchange) error {
+// archiveOnly archives responses that make no version (a re-checked page whose body is the one
+// archived last, the redirects on the way to a 304): every response bantrack reads is kept.
+func (p *Pipeline) archiveOnly(es []crawler.Exchange) error {
+	if len(es) == 0 {
+		return nil
+	}
 	p.saving.RLock()
 	defer p.saving.RUnlock()
-	_, err := p.Store.Archive.AppendAll([]archive.Exchange{{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader,
-		Status: e.Status, Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}}, nil)
+	exs := make([]archive.Exchange, len(es))
+	for i, e := range es {
+		exs[i] = toArchive(e)
+	}
+	_, err := p.Store.Archive.AppendAll(exs, nil)
 	return err
 }
 
