@@ -150,7 +150,7 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 		tmp.Close()
 		return err
 	}
-	records := 0
+	records, redirects := 0, 0
 	for _, art := range arts {
 		vs, err := a.versions(art)
 		if err != nil {
@@ -161,6 +161,15 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 		for _, v := range vs {
 			if v.Dropped {
 				continue
+			}
+			// the redirects that led to the page first, in the order they were followed: the
+			// pack shows that the document's URL led to the page's
+			for _, h := range v.Redirects {
+				if err := pack.Copy(adir, pipeline.ArchiveLoc(h)); err != nil {
+					tmp.Close()
+					return err
+				}
+				redirects++
 			}
 			loc := pipeline.ArchiveLoc(v.Response)
 			rec, err := archive.Read(adir, loc)
@@ -195,7 +204,11 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return fmt.Errorf("evidence: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s, %s and one record each\n", *out,
-		plural(len(arts), "document", "documents"), plural(records, "archived response", "archived responses"))
+	via := ""
+	if redirects > 0 {
+		via = " (after " + plural(redirects, "redirect", "redirects") + " that led to them)"
+	}
+	fmt.Fprintf(a.stdout, "wrote %s: %s, %s%s and one record each\n", *out,
+		plural(len(arts), "document", "documents"), plural(records, "archived response", "archived responses"), via)
 	return nil
 }
