@@ -356,3 +356,76 @@ func uris(rs []warcRecord) []string {
 }
 
 func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
+
+// TestRetentionRedirects: retention keeps the redirects that led to a ban-related document's page
+// with it (their locations moved to the rewritten file) and drops those of a page that is not
+// ban-related with the page (their locations forgotten).
+func TestRetentionRedirects(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/rss.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>`+
+				`<item><title>Regulator bans vendors</title><link>%[1]s/old/ban</link><description>Vendors banned.</description></item>`+
+				`<item><title>Weather</title><link>%[1]s/old/weather</link><description>Rain.</description></item>`+
+				`</channel></rss>`, srv.URL)
+		case "/old/ban", "/old/weather":
+			w.Header().Set("Location", strings.TrimPrefix(r.URL.Path, "/old"))
+			w.WriteHeader(http.StatusMovedPermanently)
+		case "/ban":
+			w.Write(movedPage(time.Now().UTC().Format(time.RFC3339), "China banned the purchase of VMware and Fortinet products by state-owned enterprises."))
+		case "/weather":
+			io.WriteString(w, `<html><head><title>Weather</title></head><body><article><h1>Weather</h1><p>Rain is expected over the city on Tuesday, with sunny spells returning by the weekend and mild temperatures after that.</p></article></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cfg, err := config.Parse("feeds.yaml", []byte("sources:\n  - name: wire\n    kind: feed\n    url: \""+srv.URL+"/rss.xml\"\n    lang: en\n    rate: 100\n    robots: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Archive.MaxSize, cfg.Archive.FileSize = 1, 1 // every batch in a file of its own; every file over the bound
+	dir := t.TempDir()
+	st, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for _, refresh := range []bool{false, true} { // the second crawl's retention compacts the first's file
+		p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: refresh}
+		for _, s := range p.Crawl(ctx, cfg.Sources) {
+			if s.Err != nil {
+				t.Fatalf("source %s: %v", s.Source, s.Err)
+			}
+		}
+	}
+	ban, weather := article.NewID(srv.URL+"/old/ban"), article.NewID(srv.URL+"/old/weather")
+	ix, release, err := st.UseIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := ix.Get(ban)
+	b, _ := ix.Get(weather)
+	release()
+	if !a.Ban.Related || b.Ban.Related {
+		t.Fatalf("ban-related: %v and %v; the test wants the first page ban-related and the second not", a.Ban.Related, b.Ban.Related)
+	}
+	docs, err := st.State.Docs(ban, weather)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adir := ArchivePath(dir)
+	kept := docs[ban].Versions[0]
+	if len(kept.Redirects) != 1 || kept.Dropped || !strings.Contains(kept.Redirects[0].File, "-r1") || kept.Redirects[0].File != kept.Response.File {
+		t.Fatalf("ban-related version after retention: %+v; want its page and redirect moved to the rewritten file", kept)
+	}
+	if r, err := archive.Read(adir, ArchiveLoc(kept.Redirects[0])); err != nil || r.Status != 301 || r.Header.Get("Location") != "/ban" {
+		t.Errorf("the kept redirect reads %d %q (%v); want the 301 to /ban", r.Status, r.Header.Get("Location"), err)
+	}
+	if gone := docs[weather].Versions[0]; !gone.Dropped || gone.Redirects != nil {
+		t.Errorf("version not ban-related after retention: %+v; want its page dropped and its redirects forgotten", gone)
+	}
+}
