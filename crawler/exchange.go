@@ -13,14 +13,16 @@ import (
 type Exchange struct {
 	URL            string // the URL that answered: for a 2xx answer, the one after redirects
 	Method         string
-	RequestHeader  http.Header // as sent (the transport adds Host and Accept-Encoding)
+	RequestHeader  http.Header // as sent (the transport adds Host)
 	Status         int
 	Proto          string
 	ResponseHeader http.Header
-	// Body is the body as read, before any charset decoding. A body the server gzipped for
-	// transport was undone by the HTTP client, which then drops Content-Encoding from the header.
+	// Body is the body as the server sent it: before any charset decoding, and still gzipped when
+	// the server compressed it for transport (ResponseHeader then says Content-Encoding: gzip).
 	// A redirect's body is kept up to 64 KiB.
 	Body []byte
+	// Decoded is Body with its Content-Encoding undone, nil when it had none: see Content.
+	Decoded []byte
 	// Truncated is "length" when Body was cut at its bound, "disconnect" when the connection
 	// broke while it was read (a redirect's body only; WARC-Truncated in the archive).
 	Truncated string
@@ -53,4 +55,13 @@ func (s *session) markDoc(i int, id string) {
 	if i < len(s.exchanges) {
 		s.exchanges[i].Doc = id
 	}
+}
+
+// Content is the page as the crawler read it: the body with any gzip Content-Encoding undone (the
+// bytes a document's SHA-256 covers).
+func (e Exchange) Content() []byte {
+	if e.Decoded != nil {
+		return e.Decoded
+	}
+	return e.Body
 }

@@ -45,7 +45,7 @@ type response struct {
 	URL         string // after redirects
 	Status      int
 	Header      http.Header
-	Body        []byte // capped, transfer encoding already undone
+	Body        []byte // capped, transfer and content encoding (gzip) undone
 	NotModified bool
 	exchange    int // index of this response in the session's exchanges; -1 when none is kept
 }
@@ -155,6 +155,7 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		return nil, err
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
+	req.Header.Set("Accept-Encoding", "gzip") // the body as sent, for the archive: see encoding.go
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml,application/atom+xml,application/json;q=0.8,*/*;q=0.5")
 	for k, v := range s.src.Headers {
 		req.Header.Set(k, v)
@@ -205,16 +206,26 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		s.keepChain(chain, nil)
 		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
 	}
-	out.Body = body
-	out.exchange = s.keepChain(chain, &Exchange{
+	content, err := decodeContent(resp.Header, body, limit)
+	if err != nil {
+		s.keepChain(chain, nil)
+		return nil, err
+	}
+	out.Body = content
+	ex := &Exchange{
 		URL: out.URL, Method: http.MethodGet, RequestHeader: resp.Request.Header.Clone(),
 		Status: resp.StatusCode, Proto: resp.Proto, ResponseHeader: resp.Header.Clone(),
 		Body: body, Fetched: c.now().UTC(),
-	})
+	}
+	if contentEncoded(resp.Header) {
+		ex.Decoded = content
+	}
+	out.exchange = s.keepChain(chain, ex)
 	return out, nil
 }
 
-// gunzip undoes a gzip file (a sitemap.xml.gz) under the same cap; other bodies pass through.
+// gunzip undoes gzip (a sitemap.xml.gz file, a gzip Content-Encoding) under the same cap; other
+// bodies pass through.
 func gunzip(body []byte, limit int64) ([]byte, error) {
 	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
 		return body, nil

@@ -48,7 +48,8 @@ func (a *app) versions(art article.Article) ([]state.Version, error) {
 	return vs, err
 }
 
-// writeRaw writes the archived body of a document's latest version, byte for byte.
+// writeRaw writes the archived body of a document's latest version, byte for byte as the server
+// sent it, with a gzip the server applied for transport undone: its SHA-256 is the document's.
 func (a *app) writeRaw(art article.Article) error {
 	vs, err := a.versions(art)
 	if err != nil {
@@ -60,7 +61,7 @@ func (a *app) writeRaw(art article.Article) error {
 			"its text is kept: bantrack show %s", art.ID, v.Fetched.Format(time.RFC3339), art.ID)
 	}
 	dir, _ := a.data()
-	body, err := archive.Body(pipeline.ArchivePath(dir), pipeline.ArchiveLoc(v.Response))
+	body, err := archive.Content(pipeline.ArchivePath(dir), pipeline.ArchiveLoc(v.Response))
 	if err != nil {
 		return err
 	}

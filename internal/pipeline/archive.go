@@ -102,7 +102,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 	for _, a := range raw {
 		ex, ok := pageOf[a.ID]
 		if ok {
-			a.SHA256 = sha256Hex(res.Exchanges[ex].Body)
+			a.SHA256 = sha256Hex(res.Exchanges[ex].Content())
 		} else {
 			ex = -1
 		}
@@ -128,7 +128,8 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 			ar.meta = w.Metas[i]
 		}
 		if ex, ok := pageOf[a.ID]; ok {
-			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
+			// the content's digest, not the stored bytes' (gzipped when the server compressed them)
+			ar.sha, ar.response, ar.page = sha256Hex(res.Exchanges[ex].Content()), w.Responses[ex], true
 			if hops := res.Exchanges[ex].Hops; hops > 0 && hops <= ex {
 				ar.redirects = w.Responses[ex-hops : ex]
 			}

@@ -71,7 +71,7 @@ func scanVersions(dir string, art article.Article) ([]state.Version, error) {
 			if !ok {
 				return nil
 			}
-			body, err := archive.Body(dir, loc)
+			body, err := archive.Content(dir, loc)
 			if err != nil {
 				return err
 			}

@@ -159,7 +159,7 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 		}
 		return "not_modified", checked()
 	}
-	if sha256Hex(r.Exchange.Body) == last.SHA256 {
+	if sha256Hex(r.Exchange.Content()) == last.SHA256 {
 		if err := p.archiveOnly(r.Exchanges); err != nil {
 			return "", err
 		}

@@ -342,7 +342,11 @@ func (b *rebuild) add(r archive.Record) error {
 		return nil // found through chains
 	case r.Type == "response":
 		b.responses[r.ID] = r.Location
-		b.shas[r.ID] = sha256Hex(r.Body)
+		content, err := archive.DecodeContent(r.Header, r.Body)
+		if err != nil {
+			content = r.Body // a broken gzip: its digest names no document's page
+		}
+		b.shas[r.ID] = sha256Hex(content) // a document's SHA-256 is its content's
 		return nil
 	case r.Type != "metadata" || r.ContentType != DocumentRecordType:
 		return nil
