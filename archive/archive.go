@@ -42,8 +42,8 @@ type Exchange struct {
 	Proto          string // HTTP/1.1 when empty
 	ResponseHeader http.Header
 	Body           []byte // as received, before any charset decoding
-	Truncated      bool   // Body is only the start of the body (written as WARC-Truncated: length)
 	Fetched        time.Time
+	Truncated      string // WARC-Truncated of the response ("length", "disconnect"), "" when whole
 }
 
 // Location is where a record lies: its file (a name inside the archive folder), the offset of
@@ -196,9 +196,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	writeHeader(&head, ex.ResponseHeader)
 	f := fields{typ: gowarc.Response, uri: ex.URL, at: ex.Fetched, contentType: "application/http;msgtype=response",
 		id: respID, payload: &sum}
-	if ex.Truncated {
-		f.truncated = "length" // the body was cut at bantrack's size cap
-	}
+	f.truncated = ex.Truncated
 	resp, err = buildRecord(f, head.Bytes(), ex.Body)
 	if err != nil {
 		return nil, nil, "", "", err

@@ -38,7 +38,7 @@ func TestRecordsValidate(t *testing.T) {
 			RequestHeader:  http.Header{"User-Agent": {"bantrack/1.0"}, "If-None-Match": {`"abc"`}},
 			ResponseHeader: http.Header{"Content-Type": {"text/html; charset=gbk"}, "Etag": {`"abd"`}}},
 		{URL: "https://example.org/%E9%80%9A%E7%9F%A5?id=7", Status: 204, Fetched: at},
-		{URL: "https://example.org/big", Status: 200, Body: big, Truncated: true, Fetched: at, Proto: "HTTP/2.0",
+		{URL: "https://example.org/big", Status: 200, Body: big, Truncated: "length", Fetched: at, Proto: "HTTP/2.0",
 			ResponseHeader: http.Header{"Content-Type": {"text/html"}}},
 	}
 	metas := []Meta{{TargetURI: exs[0].URL, ContentType: "application/vnd.bantrack.document+json",

@@ -56,8 +56,8 @@ type Options struct {
 	MaxItems        int           // items taken from one listing at most, newest first for sitemaps; 100 when 0
 	Workers         int           // article pages of one source fetched and read at once; 2 when 0
 
-	// KeepExchanges makes Crawl return every response it read in full in Result.Exchanges, for
-	// the archive.
+	// KeepExchanges makes Crawl return every response it read in full in Result.Exchanges, and
+	// every redirect answer it followed or met, for the archive.
 	KeepExchanges bool
 
 	Stats *Stats // when set, article fetch and page reading times are added to it (benchmarks)
@@ -191,6 +191,8 @@ func (c *Crawler) newSession(src config.Source) (*session, error) {
 	cl := *c.client
 	cl.Jar = jar
 	cl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// the redirect answer, its body still open: kept for the archive
+		c.recordHop(req)
 		if len(via) > 10 { // via holds the first request and the redirects followed so far
 			return ErrTooManyHops
 		}
@@ -251,7 +253,8 @@ type Result struct {
 	// articles, the URLs merged into them as AltURLs and items dropped after their page was read.
 	Seen []SeenDoc
 	// Exchanges are the responses read, in the order read, when Options.KeepExchanges is set:
-	// to be archived before Articles are indexed. An article page's exchange names its document.
+	// to be archived before Articles are indexed. An article page's exchange names its document;
+	// the redirects that led to a response come just before it (Exchange.Hops).
 	Exchanges []Exchange
 
 	pending pending // what Commit records once the articles are indexed

@@ -50,7 +50,7 @@ func TestExchangesKeepEveryAnswer(t *testing.T) {
 		t.Fatalf("%d exchanges for a 503 tried twice; want 2", len(exs))
 	}
 	for _, ex := range exs {
-		if ex.Status != http.StatusServiceUnavailable || !ex.Truncated || len(ex.Body) != errorBodyLimit || !bytes.Equal(ex.Body, big[:errorBodyLimit]) {
+		if ex.Status != http.StatusServiceUnavailable || ex.Truncated != "length" || len(ex.Body) != errorBodyLimit || !bytes.Equal(ex.Body, big[:errorBodyLimit]) {
 			t.Errorf("503 exchange: status %d, truncated %v, %d bytes; want 503, truncated at %d bytes of the page", ex.Status, ex.Truncated, len(ex.Body), errorBodyLimit)
 		}
 	}
@@ -67,7 +67,7 @@ func TestExchangesKeepEveryAnswer(t *testing.T) {
 	if _, err := c.fetch(context.Background(), sess, s.URL+"/huge", false); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("fetch /huge: %v; want ErrTooLarge", err)
 	}
-	if exs := sess.takeExchanges(); len(exs) != 1 || !exs[0].Truncated || len(exs[0].Body) != 1000 {
+	if exs := sess.takeExchanges(); len(exs) != 1 || exs[0].Truncated != "length" || len(exs[0].Body) != 1000 {
 		t.Errorf("exchanges of a page over max_body: %d; want one, truncated at 1000 bytes", len(exs))
 	}
 

@@ -45,7 +45,7 @@ type response struct {
 	URL         string // after redirects
 	Status      int
 	Header      http.Header
-	Body        []byte // capped, transfer encoding already undone
+	Body        []byte // capped, transfer and content encoding (gzip) undone
 	NotModified bool
 	exchange    int // index of this response in the session's exchanges; -1 when none is kept
 }
@@ -149,11 +149,13 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	actx, chain := c.withHops(actx, s)
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
+	req.Header.Set("Accept-Encoding", "gzip") // the body as sent, for the archive: see encoding.go
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml,application/atom+xml,application/json;q=0.8,*/*;q=0.5")
 	for k, v := range s.src.Headers {
 		req.Header.Set(k, v)
@@ -175,24 +177,27 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	s.requests.Add(1)
 	resp, err := s.client.Do(req)
 	if err != nil {
+		s.keepChain(chain, nil) // the redirects read on the way to a failure are kept too
 		return nil, err
 	}
 	defer resp.Body.Close()
 	out := &response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, exchange: -1}
+	// Every answer read is kept, after the redirects that led to it: a 304 shows when a page was
+	// checked, and a 404 or 410 on a re-check is the evidence that a notice was taken down.
 	keep := func(body []byte, truncated bool) int {
-		return s.keepResponse(c.opts.KeepExchanges, resp, body, truncated, c.now())
+		return s.keepChain(chain, responseExchange(resp, body, truncated, c.now()))
 	}
 	if resp.StatusCode == http.StatusNotModified && conditional {
+		keep(nil, false)
 		out.NotModified = true
-		out.exchange = keep(nil, false)
 		return out, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		// An error page is read up to a cap, and archived as read: a notice that answers 404 or 410
-		// on a re-check is evidence that it was taken down.
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit+1))
 		if rerr == nil {
 			keep(body[:min(len(body), errorBodyLimit)], len(body) > errorBodyLimit)
+		} else {
+			s.keepChain(chain, nil)
 		}
 		return nil, &StatusError{
 			Code: resp.StatusCode, URL: u.String(),
@@ -203,18 +208,29 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	limit := s.maxBody()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
+		s.keepChain(chain, nil)
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(body)) > limit {
 		keep(body[:limit], true)
 		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
 	}
-	out.Body = body
-	out.exchange = keep(body, false)
+	content, err := decodeContent(resp.Header, body, limit)
+	if err != nil {
+		keep(body, false) // what the server sent, undecodable
+		return nil, err
+	}
+	out.Body = content
+	ex := responseExchange(resp, body, false, c.now())
+	if contentEncoded(resp.Header) {
+		ex.Decoded = content
+	}
+	out.exchange = s.keepChain(chain, ex)
 	return out, nil
 }
 
-// gunzip undoes a gzip file (a sitemap.xml.gz) under the same cap; other bodies pass through.
+// gunzip undoes gzip (a sitemap.xml.gz file, a gzip Content-Encoding) under the same cap; other
+// bodies pass through.
 func gunzip(body []byte, limit int64) ([]byte, error) {
 	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
 		return body, nil

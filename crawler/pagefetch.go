@@ -25,16 +25,19 @@ func (c *Crawler) Page(ctx context.Context, src config.Source, pageURL string) (
 type Rechecked struct {
 	NotModified bool // the server answered 304 to the conditional GET
 	Page        Page
-	// Exchanges are the responses read, in order (with Options.KeepExchanges), also when Recheck
-	// returns an error: the 304, an error page, the page.
-	Exchanges []Exchange
-	// Exchange is the page's response among Exchanges, nil when not modified or not read.
+	// Exchange is the page's response (with Options.KeepExchanges), nil when not modified or
+	// not had; it is the last of Exchanges, with the redirects that led to it before it.
 	Exchange *Exchange
+	// Exchanges are every response read, in the order read (with Options.KeepExchanges): the
+	// robots.txt, the redirects followed, the answers of attempts that failed (a 304, a 404 or
+	// 410, a 5xx), then the page. Set on failure too.
+	Exchanges []Exchange
 }
 
 // Recheck fetches an article page again for src with a conditional GET carrying the validators
 // of the version last archived (either may be empty), with the source's politeness, and reads it.
-// It records nothing: the caller compares the body with the last version's.
+// It records nothing: the caller compares the body with the last version's, and archives the
+// Exchanges.
 func (c *Crawler) Recheck(ctx context.Context, src config.Source, pageURL, etag, lastModified string) (Rechecked, error) {
 	s, err := c.newSession(src)
 	if err != nil {

@@ -106,7 +106,9 @@ func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) (*
 	truncated := len(body) > limit
 	body = body[:min(len(body), limit)]
 	// archived like every answer read: it shows what the site allowed when it was crawled
-	s.keepResponse(c.opts.KeepExchanges, resp, body, truncated, c.now())
+	if c.opts.KeepExchanges {
+		s.keepChain(&hops{}, responseExchange(resp, body, truncated, c.now()))
+	}
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
 		c.log.Warn("robots.txt unreadable", "source", s.src.Name, "url", origin+"/robots.txt", "error", err)

@@ -346,6 +346,8 @@ type Version struct {
 	// The response's validators, for re-checking the page with a conditional GET.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
+	// Redirects are the redirect response records (3xx) that led to the page, first hop first.
+	Redirects []Location `json:"redirects,omitempty"`
 }
 
 // Location is where a record lies in the archive folder: file, offset of its gzip member, length.

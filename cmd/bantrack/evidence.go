@@ -49,7 +49,8 @@ func (a *app) versions(art article.Article) ([]state.Version, error) {
 	return vs, err
 }
 
-// writeRaw writes the archived body of a document's latest version, byte for byte.
+// writeRaw writes the archived body of a document's latest version, byte for byte as the server
+// sent it, with a gzip the server applied for transport undone: its SHA-256 is the document's.
 func (a *app) writeRaw(art article.Article) error {
 	vs, err := a.versions(art)
 	if err != nil {
@@ -61,7 +62,7 @@ func (a *app) writeRaw(art article.Article) error {
 			"its text is kept: bantrack show %s", art.ID, v.Fetched.Format(time.RFC3339), art.ID)
 	}
 	dir, _ := a.data()
-	body, err := archive.Body(pipeline.ArchivePath(dir), pipeline.ArchiveLoc(v.Response))
+	body, err := archive.Content(pipeline.ArchivePath(dir), pipeline.ArchiveLoc(v.Response))
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 		tmp.Close()
 		return err
 	}
-	records := 0
+	records, redirects := 0, 0
 	for _, art := range arts {
 		vs, err := a.versions(art)
 		if err != nil {
@@ -166,6 +167,15 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 		for _, v := range vs {
 			if v.Dropped {
 				continue
+			}
+			// the redirects that led to the page first, in the order they were followed: the
+			// pack shows that the document's URL led to the page's
+			for _, h := range v.Redirects {
+				if err := pack.Copy(adir, pipeline.ArchiveLoc(h)); err != nil {
+					tmp.Close()
+					return err
+				}
+				redirects++
 			}
 			loc := pipeline.ArchiveLoc(v.Response)
 			rec, err := archive.Read(adir, loc)
@@ -200,7 +210,11 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return fmt.Errorf("evidence: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s: %s, %s and one record each\n", *out,
-		plural(len(arts), "document", "documents"), plural(records, "archived response", "archived responses"))
+	via := ""
+	if redirects > 0 {
+		via = " (after " + plural(redirects, "redirect", "redirects") + " that led to them)"
+	}
+	fmt.Fprintf(a.stdout, "wrote %s: %s, %s%s and one record each\n", *out,
+		plural(len(arts), "document", "documents"), plural(records, "archived response", "archived responses"), via)
 	return nil
 }

@@ -22,11 +22,12 @@ const DocumentRecordType = "application/vnd.bantrack.document+json"
 
 // archived is where one document's page and record were written in this crawl.
 type archived struct {
-	sha      string
-	response archive.Location
-	meta     archive.Location
-	page     bool   // the document has a page response (else only its record)
-	etag, lm string // the page response's validators
+	sha       string
+	response  archive.Location
+	meta      archive.Location
+	page      bool               // the document has a page response (else only its record)
+	etag, lm  string             // the page response's validators
+	redirects []archive.Location // the redirect responses that led to the page, first hop first
 }
 
 // known is what the state and the index already hold of a crawl's documents.
@@ -99,7 +100,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 	for _, a := range raw {
 		ex, ok := pageOf[a.ID]
 		if ok {
-			a.SHA256 = sha256Hex(res.Exchanges[ex].Body)
+			a.SHA256 = sha256Hex(res.Exchanges[ex].Content())
 		} else {
 			ex = -1
 		}
@@ -125,7 +126,11 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 			ar.meta = w.Metas[i]
 		}
 		if ex, ok := pageOf[a.ID]; ok {
-			ar.sha, ar.response, ar.page = w.Digests[ex], w.Responses[ex], true
+			// the content's digest, not the stored bytes' (gzipped when the server compressed them)
+			ar.sha, ar.response, ar.page = sha256Hex(res.Exchanges[ex].Content()), w.Responses[ex], true
+			if hops := res.Exchanges[ex].Hops; hops > 0 && hops <= ex {
+				ar.redirects = w.Responses[ex-hops : ex]
+			}
 			h := res.Exchanges[ex].ResponseHeader
 			ar.etag, ar.lm = h.Get("ETag"), h.Get("Last-Modified")
 		}
@@ -138,8 +143,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 func archiveExchanges(in []crawler.Exchange) []archive.Exchange {
 	out := make([]archive.Exchange, len(in))
 	for i, e := range in {
-		out[i] = archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
-			Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Truncated: e.Truncated, Fetched: e.Fetched}
+		out[i] = toArchive(e)
 	}
 	return out
 }
@@ -185,7 +189,7 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 		}
 		a.SHA256 = ar.sha
 		nv := state.Version{Fetched: a.Fetched.UTC(), SHA256: ar.sha, Response: stateLoc(ar.response), Meta: stateLoc(ar.meta),
-			ETag: ar.etag, LastModified: ar.lm, Content: contentSum(*a)}
+			ETag: ar.etag, LastModified: ar.lm, Content: contentSum(*a), Redirects: stateLocs(ar.redirects)}
 		if n := len(vs); n > 0 && vs[n-1].SHA256 == ar.sha {
 			vs[n-1].ETag, vs[n-1].LastModified = ar.etag, ar.lm // the same body may come with new validators
 			if nv.Meta.File != "" {                             // a new record (the listing's title or date changed): the latest
@@ -198,6 +202,7 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 		case vs[len(vs)-1].Response.File == "" || vs[len(vs)-1].Dropped:
 			// the state lost where it lay, or retention dropped it: the body is archived again here
 			vs[len(vs)-1].Response, vs[len(vs)-1].Dropped = nv.Response, false
+			vs[len(vs)-1].Redirects = nv.Redirects
 			if nv.Meta.File != "" {
 				vs[len(vs)-1].Meta = nv.Meta
 			}
@@ -218,6 +223,24 @@ func (p *Pipeline) history(arts []article.Article, stored map[string]archived, k
 		docs[a.ID] = d
 	}
 	return docs
+}
+
+// toArchive is an exchange as the archive writes it.
+func toArchive(e crawler.Exchange) archive.Exchange {
+	return archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
+		Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched, Truncated: e.Truncated}
+}
+
+// stateLocs converts the archive's locations to the state's; nil for none.
+func stateLocs(ls []archive.Location) []state.Location {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make([]state.Location, len(ls))
+	for i, l := range ls {
+		out[i] = stateLoc(l)
+	}
+	return out
 }
 
 func stateLoc(l archive.Location) state.Location {

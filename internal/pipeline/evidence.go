@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -58,30 +57,38 @@ func Takedown(dir, id string, wait time.Duration) (time.Time, int) {
 	return d.Gone, d.GoneStatus
 }
 
-// scanVersions reads the whole archive for the responses and records of a document: its records
-// (by id), and the responses they refer to.
+// scanVersions reads the whole archive for the records of a document (by id), the responses they
+// refer to (a record refers to a response of its own file, written in the same batch; the
+// response's URL may be where a redirect led, not the document's), and the redirects before them.
 func scanVersions(dir string, art article.Article) ([]state.Version, error) {
-	type resp struct {
-		loc archive.Location
-		sha string
-	}
-	responses := map[string]resp{} // record id → response
+	file := ""
+	responses := map[string]archive.Location{} // record id → response, in the file being read
 	var out []state.Version
-	urls := append([]string{art.URL}, art.AltURLs...)
+	chains := archive.NewChains()
 	err := archive.Scan(dir, func(r archive.Record) error {
+		chains.Add(r)
+		if r.Location.File != file {
+			file = r.Location.File
+			clear(responses)
+		}
 		switch {
-		case r.Type == "response" && slices.Contains(urls, r.TargetURI):
-			responses[r.ID] = resp{r.Location, sha256Hex(r.Body)}
+		case r.Type == "response":
+			responses[r.ID] = r.Location
 		case r.Type == "metadata" && r.ContentType == DocumentRecordType && r.RefersTo != "":
 			var a article.Article
 			if json.Unmarshal(r.Body, &a) != nil || a.ID != art.ID {
 				return nil
 			}
-			rp, ok := responses[r.RefersTo]
+			loc, ok := responses[r.RefersTo]
 			if !ok {
 				return nil
 			}
-			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: rp.sha, Response: stateLoc(rp.loc), Meta: stateLoc(r.Location)}
+			body, err := archive.Content(dir, loc)
+			if err != nil {
+				return err
+			}
+			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: sha256Hex(body), Response: stateLoc(loc), Meta: stateLoc(r.Location),
+				Redirects: hopLocs(chains.Of(r.RefersTo))}
 			if n := len(out); n > 0 && out[n-1].SHA256 == v.SHA256 {
 				return nil
 			}

@@ -29,7 +29,8 @@ func (p *ArchivedPages) Takedown(_ context.Context, id string) (time.Time, int) 
 	return Takedown(p.Dir, id, ReaderWait)
 }
 
-// Raw returns the latest version's body as it was received, and a content type guessed from it
+// Raw returns the latest version's body as it was received (with a transport gzip undone: the
+// bytes the document's SHA-256 covers), and a content type guessed from it
 // (the server sends it as an attachment whatever the type).
 func (p *ArchivedPages) Raw(ctx context.Context, id string) ([]byte, string, error) {
 	art, err := p.Docs.Document(ctx, id)
@@ -48,7 +49,7 @@ func (p *ArchivedPages) Raw(ctx context.Context, id string) ([]byte, string, err
 		return nil, "", fmt.Errorf("%w: the raw page of %s (fetched %s) was dropped by the archive's retention; its text is kept",
 			web.ErrNotFound, id, v.Fetched.Format(time.RFC3339))
 	}
-	body, err := archive.Body(ArchivePath(p.Dir), ArchiveLoc(v.Response))
+	body, err := archive.Content(ArchivePath(p.Dir), ArchiveLoc(v.Response))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: raw page of %s: %w", web.ErrUnavailable, id, err)
 	}

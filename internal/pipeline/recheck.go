@@ -166,7 +166,7 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 		// What was read is kept all the same (an error page).
 		return "", errors.Join(err, p.archiveOnly(r.Exchanges...), p.Store.State.SetChecked([]string{d.ID}, now))
 	}
-	if r.NotModified || r.Exchange == nil || sha256Hex(r.Exchange.Body) == last.SHA256 {
+	if r.NotModified || r.Exchange == nil || sha256Hex(r.Exchange.Content()) == last.SHA256 {
 		if err := p.archiveOnly(r.Exchanges...); err != nil {
 			return "", err
 		}
@@ -183,11 +183,12 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	if r.Page.Title != "" && src.Article.Title != "" {
 		a.Title = r.Page.Title
 	}
-	r.Exchange.Doc = d.ID // the page's exchange, among the others read (redirects)
+	exs := append([]crawler.Exchange(nil), r.Exchanges...) // the redirects that led to the page, then the page
+	exs[len(exs)-1].Doc = d.ID
 	res := crawler.Result{
 		Source:    source,
 		Articles:  []article.Article{a},
-		Exchanges: r.Exchanges,
+		Exchanges: exs,
 		Seen:      []crawler.SeenDoc{{ID: d.ID, URL: d.URL, Listed: d.Listed, Status: d.Status}},
 	}
 	if err := p.save(ctx, p.Crawler(), res); err != nil {

@@ -322,6 +322,7 @@ type rebuild struct {
 	analyze   func(article.Article) article.Article
 	responses map[string]archive.Location // response record id → location
 	shas      map[string]string           // response record id → body sha256
+	chains    *archive.Chains             // the redirects that led to each response
 	docs      map[string]*rebuilt
 	batch     []article.Article
 	pos       map[string]int // id → place in batch
@@ -331,14 +332,21 @@ const rebuildBatch = 1000
 
 func newRebuild(ctx context.Context, ix *index.Index, analyze func(article.Article) article.Article) *rebuild {
 	return &rebuild{ctx: ctx, ix: ix, analyze: analyze, responses: map[string]archive.Location{}, shas: map[string]string{},
-		docs: map[string]*rebuilt{}, pos: map[string]int{}}
+		chains: archive.NewChains(), docs: map[string]*rebuilt{}, pos: map[string]int{}}
 }
 
 func (b *rebuild) add(r archive.Record) error {
+	b.chains.Add(r)
 	switch {
+	case archive.IsRedirect(r):
+		return nil // found through chains
 	case r.Type == "response":
 		b.responses[r.ID] = r.Location
-		b.shas[r.ID] = sha256Hex(r.Body)
+		content, err := archive.DecodeContent(r.Header, r.Body)
+		if err != nil {
+			content = r.Body // a broken gzip: its digest names no document's page
+		}
+		b.shas[r.ID] = sha256Hex(content) // a document's SHA-256 is its content's
 		return nil
 	case r.Type != "metadata" || r.ContentType != DocumentRecordType:
 		return nil
@@ -363,10 +371,12 @@ func (b *rebuild) add(r archive.Record) error {
 			if n > 0 && sum != d.textSum {
 				d.changed = a.Fetched.UTC()
 			}
-			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: sha, Response: stateLoc(loc), Meta: stateLoc(r.Location), Dropped: !page}
+			v := state.Version{Fetched: a.Fetched.UTC(), SHA256: sha, Response: stateLoc(loc), Meta: stateLoc(r.Location), Dropped: !page,
+				Redirects: hopLocs(b.chains.Of(r.RefersTo))}
 			d.versions = append(d.versions, v)
 		} else if page && d.versions[n-1].Dropped {
 			d.versions[n-1].Response, d.versions[n-1].Dropped = stateLoc(loc), false
+			d.versions[n-1].Redirects = hopLocs(b.chains.Of(r.RefersTo))
 		}
 		d.sha, d.textSum = sha, sum
 	}
@@ -377,6 +387,18 @@ func (b *rebuild) add(r archive.Record) error {
 		a.Versions = append(a.Versions, article.Version{Fetched: v.Fetched, SHA256: v.SHA256})
 	}
 	return b.put(b.analyze(a))
+}
+
+// hopLocs are where the redirect responses of a chain lie; nil for none.
+func hopLocs(hops []archive.Hop) []state.Location {
+	if len(hops) == 0 {
+		return nil
+	}
+	out := make([]state.Location, len(hops))
+	for i, h := range hops {
+		out[i] = stateLoc(h.Location)
+	}
+	return out
 }
 
 // put adds a document to the batch, replacing an earlier copy in it, and writes a full batch.

@@ -73,7 +73,9 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 		}
 		protect := map[string]bool{} // response record ids to keep
 		ids := map[string]bool{}
+		chains := archive.NewChains()
 		err := archive.ScanFile(dir, name, func(r archive.Record) error {
+			chains.Add(r)
 			if r.Type != "metadata" || r.ContentType != DocumentRecordType && r.ContentType != TakedownRecordType {
 				return nil
 			}
@@ -86,6 +88,9 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 			ids[d.ID] = true
 			if r.RefersTo != "" && ban(d.ID) {
 				protect[r.RefersTo] = true
+				for _, h := range chains.Of(r.RefersTo) { // and the redirects that led to it
+					protect[h.ID] = true
+				}
 			}
 			return nil
 		})
@@ -129,7 +134,7 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 }
 
 // moveLocations points the state's offset index at a compacted file: kept records at their new
-// offsets, dropped responses marked dropped. One transaction.
+// offsets, dropped responses marked dropped, dropped redirects left out. One transaction.
 func (p *Pipeline) moveLocations(c archive.Compacted, ids map[string]bool) error {
 	list := make([]string, 0, len(ids))
 	for id := range ids {
@@ -158,6 +163,19 @@ func (p *Pipeline) moveLocations(c archive.Compacted, ids map[string]bool) error
 					changed = true
 				}
 			}
+			kept := v.Redirects[:0]
+			for _, l := range v.Redirects {
+				if l.File != c.Old {
+					kept = append(kept, l)
+				} else if nl, ok := c.Moved[l.Offset]; ok {
+					kept, changed = append(kept, stateLoc(nl)), true
+				} else {
+					changed = true // dropped with the page's other responses
+				}
+			}
+			if v.Redirects = kept; len(kept) == 0 {
+				v.Redirects = nil
+			}
 		}
 		if changed {
 			update[id] = d.Versions
@@ -183,6 +201,9 @@ func recoverArchive(dir string, st *state.Store) error {
 	} else if err = st.SeenDocs(func(d state.Doc) error {
 		for _, v := range d.Versions {
 			used[v.Response.File], used[v.Meta.File] = true, true
+			for _, l := range v.Redirects {
+				used[l.File] = true
+			}
 		}
 		return nil
 	}); err != nil {
