@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bantrack/bantrack/internal/fixture"
 	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
@@ -18,20 +19,7 @@ import (
 // 304 and make nothing), finds the edit, makes it a new version marked changed, and the next
 // digest carries "changed after publication" with the changed line, once.
 func TestRecheckSilentEdit(t *testing.T) {
-	srv, feeds := fixtureSetup(t)
-	raw, err := os.ReadFile(feeds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// the fixture articles are old: a window that reaches them
-	if err := os.WriteFile(feeds, append([]byte("archive:\n  recheck_for: 100000d\n"), raw...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
-	if out, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
-		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
-	}
+	srv, _, _, g := crawledForRecheck(t)
 	dir := t.TempDir()
 	if out, errs, code := runCmd(t, nil, append(g, "digest", "--out", filepath.Join(dir, "1.eml"))...); code != 0 {
 		t.Fatalf("first digest exit %d\n%s\n%s", code, out, errs)
@@ -123,19 +111,7 @@ func TestRecheckSilentEdit(t *testing.T) {
 // (evidence of the takedown), and the 304 answer of every page that did not change, all read
 // back by an independent WARC reader. A listing that fails is archived too.
 func TestRecheckTakenDown(t *testing.T) {
-	srv, feeds := fixtureSetup(t)
-	raw, err := os.ReadFile(feeds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(feeds, append([]byte("archive:\n  recheck_for: 100000d\n"), raw...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
-	if out, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
-		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
-	}
+	srv, feeds, data, g := crawledForRecheck(t)
 	docs := archivedDocs(t, g)
 	if len(docs) < 3 {
 		t.Fatalf("%d documents with an archived page; want at least 3", len(docs))
@@ -241,4 +217,24 @@ func TestRecheckTakenDown(t *testing.T) {
 	if failed == 0 {
 		t.Errorf("the 503 answers of the failing listing %s are not archived", listing)
 	}
+}
+
+// crawledForRecheck crawls the fixture sites into a new data folder with a re-check window that
+// reaches the fixture articles (they are old), and returns the global flags that name both.
+func crawledForRecheck(t *testing.T) (srv *fixture.Server, feeds, data string, g []string) {
+	t.Helper()
+	srv, feeds = fixtureSetup(t)
+	raw, err := os.ReadFile(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(feeds, append([]byte("archive:\n  recheck_for: 100000d\n"), raw...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data = t.TempDir()
+	g = []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+	if out, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	return srv, feeds, data, g
 }
