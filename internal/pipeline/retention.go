@@ -20,7 +20,7 @@ type RetainStats struct {
 
 // Retain keeps the archive under archive.max_size: oldest file first (the file being written is
 // left alone), it rewrites each file without the responses (and their requests) of documents
-// that are not ban-related and of listings, until the archive fits. Records of what bantrack read
+// that the index says are not ban-related and of listings, until the archive fits. Records of what bantrack read
 // (the metadata records, which hold the text reindex needs) and every response of a ban-related
 // document stay. Each rewrite is synced under a new name, then the state's offset index is moved to
 // it in one transaction, then the old file is removed: recoverArchive settles a crash in between.
@@ -53,13 +53,19 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 	}
 	defer release()
 	banCache := map[string]bool{}
+	unknown := 0
 	ban := func(id string) bool {
 		if b, ok := banCache[id]; ok {
 			return b
 		}
 		a, err := ix.Get(id)
-		// a document the index cannot say about is kept, as if ban-related
-		b := err != nil && !errors.Is(err, index.ErrNotFound) || err == nil && a.Ban.Related
+		// A document the index cannot say about is kept, as if ban-related: one it lacks too. The
+		// index may have been lost (the crawl before a reindex makes an empty one), and a page
+		// dropped on its word cannot be had back.
+		b := err != nil || a.Ban.Related
+		if errors.Is(err, index.ErrNotFound) {
+			unknown++
+		}
 		banCache[id] = b
 		return b
 	}
@@ -117,6 +123,10 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 		rs.Dropped += c.Dropped
 		rs.After -= c.Freed
 		p.Log.Info("archive file compacted", "file", c.Old, "into", c.New, "records_dropped", c.Dropped, "bytes_freed", c.Freed)
+	}
+	if unknown > 0 {
+		p.Log.Warn("archive retention kept the pages of documents the index lacks; if the index was lost, run bantrack reindex",
+			"documents", unknown)
 	}
 	if rs.Files > 0 {
 		p.Log.Info("archive retention", "bytes_before", rs.Before, "bytes_after", rs.After, "max_size", limit)

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,5 +66,68 @@ func TestRecoverArchive(t *testing.T) {
 		if err != nil || string(body) != "kept" {
 			t.Errorf("the state's location reads %q, %v; want the kept page", body, err)
 		}
+	}
+}
+
+// TestRetainKeepsPagesTheIndexLacks runs retention, under a max_size nothing can meet, over an
+// archive whose documents the index no longer holds (it was lost, and the crawl that comes
+// before a reindex creates an empty one): the index cannot say which pages are evidence, so
+// none of the documents' pages is dropped. Copies no document record names still are.
+func TestRetainKeepsPagesTheIndexLacks(t *testing.T) {
+	cfg := demoConfig(t)
+	cfg.Archive.FileSize = 16 << 10
+	dir := t.TempDir()
+	st, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st}
+	p.Crawl(ctx, cfg.Sources)
+	p = &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: true}
+	p.Crawl(ctx, cfg.Sources) // every page again: copies with no document record
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{liveName(dir), defaultIndexName} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err = OpenWriter(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	adir := ArchivePath(dir)
+	before, _ := archive.Size(adir)
+	cfg.Archive.MaxSize = 64 << 10
+	p = &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st}
+	rs, err := p.Retain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Dropped == 0 || rs.After >= before {
+		t.Errorf("retention dropped %d records (%d bytes → %d); want the copies no document record names dropped", rs.Dropped, before, rs.After)
+	}
+	pages := 0
+	err = st.State.SeenDocs(func(d state.Doc) error {
+		for i, v := range d.Versions {
+			pages++
+			if v.Dropped {
+				t.Errorf("%s version %d: its page was dropped, though the index could not say it is not evidence", d.ID, i+1)
+				continue
+			}
+			body, err := archive.Body(adir, ArchiveLoc(v.Response))
+			if err != nil || sha256Hex(body) != v.SHA256 {
+				t.Errorf("%s version %d: page at %+v: %v", d.ID, i+1, v.Response, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < 10 {
+		t.Fatalf("%d pages recorded; want the fixture articles", pages)
 	}
 }
