@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/index"
 	"github.com/bantrack/bantrack/state"
 )
@@ -20,7 +21,9 @@ type RetainStats struct {
 
 // Retain keeps the archive under archive.max_size: oldest file first (the file being written is
 // left alone), it rewrites each file without the responses (and their requests) of documents
-// that the index says are not ban-related and of listings, until the archive fits. Records of what bantrack read
+// that the index says are not ban-related and of listings, until the archive fits. (Of a document
+// whose text changed, each version is judged by its own text too: a withdrawn ban notice keeps
+// its pages from while it was one.) Records of what bantrack read
 // (the metadata records, which hold the text reindex needs) and every response of a ban-related
 // document stay. Each rewrite is synced under a new name, then the state's offset index is moved to
 // it in one transaction, then the old file is removed: recoverArchive settles a crash in between.
@@ -52,22 +55,34 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 		return rs, fmt.Errorf("retention: %w", err)
 	}
 	defer release()
-	banCache := map[string]bool{}
+	type judged struct{ ban, changed bool }
+	cache := map[string]judged{}
 	unknown := 0
-	ban := func(id string) bool {
-		if b, ok := banCache[id]; ok {
-			return b
+	// evidence says whether a document record's page is evidence to keep: the document is
+	// ban-related now, or its text changed since and this record's own text was.
+	evidence := func(id string, record []byte) bool {
+		j, ok := cache[id]
+		if !ok {
+			a, err := ix.Get(id)
+			// A document the index cannot say about is kept, as if ban-related: one it lacks too.
+			// The index may have been lost (the crawl before a reindex makes an empty one), and a
+			// page dropped on its word cannot be had back.
+			j = judged{ban: err != nil || a.Ban.Related, changed: !a.Changed.IsZero()}
+			if errors.Is(err, index.ErrNotFound) {
+				unknown++
+			}
+			cache[id] = j
 		}
-		a, err := ix.Get(id)
-		// A document the index cannot say about is kept, as if ban-related: one it lacks too. The
-		// index may have been lost (the crawl before a reindex makes an empty one), and a page
-		// dropped on its word cannot be had back.
-		b := err != nil || a.Ban.Related
-		if errors.Is(err, index.ErrNotFound) {
-			unknown++
+		if j.ban || !j.changed {
+			return j.ban
 		}
-		banCache[id] = b
-		return b
+		// A notice edited after publication (a ban withdrawn, say): the earlier text is judged
+		// on its own.
+		var a article.Article
+		if err := json.Unmarshal(record, &a); err != nil {
+			return true
+		}
+		return Analyze([]article.Article{a})[0].Ban.Related
 	}
 	current := p.Store.Archive.Current()
 	for _, name := range files {
@@ -90,7 +105,7 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 				return nil
 			}
 			ids[d.ID] = true
-			if r.RefersTo != "" && ban(d.ID) {
+			if r.RefersTo != "" && evidence(d.ID, r.Body) {
 				protect[r.RefersTo] = true
 			}
 			return nil

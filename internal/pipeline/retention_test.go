@@ -3,12 +3,14 @@ package pipeline
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bantrack/bantrack/archive"
+	"github.com/bantrack/bantrack/article"
 	"github.com/bantrack/bantrack/state"
 )
 
@@ -129,5 +131,87 @@ func TestRetainKeepsPagesTheIndexLacks(t *testing.T) {
 	}
 	if pages < 10 {
 		t.Fatalf("%d pages recorded; want the fixture articles", pages)
+	}
+}
+
+// TestRetainKeepsEarlierBanVersions edits a ban-related page into one that is not (a notice
+// quietly withdrawn) and retains under a max_size nothing can meet: the document is no longer
+// ban-related, but its first version's page is the evidence and stays; the second's goes.
+func TestRetainKeepsEarlierBanVersions(t *testing.T) {
+	srv, cfg := demoSites(t)
+	cfg.Archive.FileSize = 16 << 10
+	dir := t.TempDir()
+	st, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	// the wire's feed alone: its sitemap gives the page the title the news sitemap still has
+	srcs := cfg.Sources[:1]
+	if srcs[0].Name != "newswire" {
+		t.Fatalf("the demo feeds file's first source is %s; want newswire", srcs[0].Name)
+	}
+	p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st}
+	p.Crawl(ctx, srcs)
+	get := func(id string) article.Article {
+		ix, release, err := st.UseIndex(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release()
+		a, err := ix.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	var target article.Article
+	err = st.State.SeenDocs(func(d state.Doc) error {
+		if a := get(d.ID); target.ID == "" && a.Ban.Related && len(d.Versions) == 1 {
+			target = a
+		}
+		return nil
+	})
+	if err != nil || target.ID == "" {
+		t.Fatalf("no ban-related newswire page (%v)", err)
+	}
+	u, err := url.Parse(target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withdrawn := `<html><head><title>Budget committee meets</title></head><body><h1>Budget committee meets</h1>
+<div class="article-body"><p>The budget committee met on Tuesday to review next year's spending plans for roads and schools.</p>
+<p>Members agreed to publish the minutes of the meeting within two weeks and to meet again in the spring.</p>
+<p>The chair thanked the staff for preparing the figures and said the review would continue next month.</p></div></body></html>`
+	for _, site := range srv.Sites() {
+		if srv.Origin(site) == u.Scheme+"://"+u.Host {
+			srv.Override(site, u.Path, 0, []byte(withdrawn))
+		}
+	}
+	p = &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: true}
+	p.Crawl(ctx, srcs)
+	if a := get(target.ID); a.Ban.Related || a.Changed.IsZero() || len(a.Versions) != 2 {
+		t.Fatalf("after the edit %s is ban-related %v, changed %v, with %d versions; want a second version, not ban-related",
+			target.ID, a.Ban.Related, a.Changed, len(a.Versions))
+	}
+
+	cfg.Archive.MaxSize = 64 << 10
+	p = &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st}
+	if rs, err := p.Retain(ctx); err != nil || rs.Dropped == 0 {
+		t.Fatalf("retention dropped %d records: %v", rs.Dropped, err)
+	}
+	d, _, err := st.State.Doc(target.ID)
+	if err != nil || len(d.Versions) != 2 {
+		t.Fatalf("state of %s: %d versions, %v", target.ID, len(d.Versions), err)
+	}
+	v1, v2 := d.Versions[0], d.Versions[1]
+	if v1.Dropped {
+		t.Errorf("retention dropped the ban-related first version's page of %s, which is no longer ban-related", target.ID)
+	} else if body, err := archive.Body(ArchivePath(dir), ArchiveLoc(v1.Response)); err != nil || sha256Hex(body) != v1.SHA256 {
+		t.Errorf("%s version 1's page at %+v: %v", target.ID, v1.Response, err)
+	}
+	if !v2.Dropped && v2.Response.File != st.Archive.Current() { // the file being written is left alone
+		t.Errorf("retention kept the second version's page of %s, which is not ban-related", target.ID)
 	}
 }
