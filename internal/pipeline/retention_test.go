@@ -74,7 +74,8 @@ func TestRecoverArchive(t *testing.T) {
 // TestRetainKeepsPagesTheIndexLacks runs retention, under a max_size nothing can meet, over an
 // archive whose documents the index no longer holds (it was lost, and the crawl that comes
 // before a reindex creates an empty one): the index cannot say which pages are evidence, so
-// none of the documents' pages is dropped. Copies no document record names still are.
+// none of the documents' pages is dropped. Copies no document record names still are. Once a
+// crawl has indexed the documents again, the pages that are not evidence go.
 func TestRetainKeepsPagesTheIndexLacks(t *testing.T) {
 	cfg := demoConfig(t)
 	cfg.Archive.FileSize = 16 << 10
@@ -132,7 +133,43 @@ func TestRetainKeepsPagesTheIndexLacks(t *testing.T) {
 	if pages < 10 {
 		t.Fatalf("%d pages recorded; want the fixture articles", pages)
 	}
+
+	// Once crawls have indexed the documents again, retention drops the pages that are not
+	// evidence: the files it could not judge were not settled.
+	p = &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: true}
+	p.Crawl(ctx, cfg.Sources) // retains at its end
+	ix, release, err := st.UseIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ban := map[string]bool{}
+	err = ix.All(ctx, func(a article.Article) error {
+		ban[a.ID] = a.Ban.Related
+		return nil
+	})
+	release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := 0
+	err = st.State.SeenDocs(func(d state.Doc) error {
+		for i, v := range d.Versions {
+			if v.Dropped && ban[d.ID] {
+				t.Errorf("ban-related %s version %d: its page was dropped once indexed again", d.ID, i+1)
+			}
+			if v.Dropped {
+				dropped++
+			}
+		}
+		return nil
+	})
+	if err != nil || dropped == 0 {
+		t.Errorf("once the documents were indexed again retention dropped %d pages (%v); want those of documents that are not ban-related", dropped, err)
+	}
 }
+
+// analyzeOne is Analyze for one article, as reindex takes it.
+func analyzeOne(a article.Article) article.Article { return Analyze([]article.Article{a})[0] }
 
 // TestRetainKeepsEarlierBanVersions edits a ban-related page into one that is not (a notice
 // quietly withdrawn) and retains under a max_size nothing can meet: the document is no longer
@@ -213,5 +250,62 @@ func TestRetainKeepsEarlierBanVersions(t *testing.T) {
 	}
 	if !v2.Dropped && v2.Response.File != st.Archive.Current() { // the file being written is left alone
 		t.Errorf("retention kept the second version's page of %s, which is not ban-related", target.ID)
+	}
+}
+
+// TestRetainSettledFiles retains under a max_size nothing can meet, again and again: the files
+// retention found nothing more to drop in are read once, not at every crawl, and only the files
+// written since are read; reindex makes them read again.
+func TestRetainSettledFiles(t *testing.T) {
+	cfg := demoConfig(t)
+	cfg.Archive.FileSize = 16 << 10
+	dir := t.TempDir()
+	st, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	crawl := func(refresh bool) {
+		p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: refresh}
+		p.Crawl(ctx, cfg.Sources)
+	}
+	rc := *cfg // crawls do not retain; these retentions are run and counted here
+	rc.Archive.MaxSize = 64 << 10
+	retain := func() RetainStats {
+		p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: &rc, Store: st}
+		rs, err := p.Retain(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	crawl(false)
+	crawl(true)
+	files, _ := archive.Files(ArchivePath(dir))
+	first := retain()
+	if first.Scanned != len(files)-1 || first.Dropped == 0 {
+		t.Fatalf("first retention read %d of %d files and dropped %d records; want every file but the one being written read, copies dropped",
+			first.Scanned, len(files), first.Dropped)
+	}
+	if again := retain(); again.Scanned != 0 || again.After != first.After {
+		t.Errorf("retention with nothing new read %d files (%d → %d bytes); want none", again.Scanned, first.After, again.After)
+	}
+	before, _ := archive.Files(ArchivePath(dir))
+	crawl(true) // every page again: copies retention drops
+	after, _ := archive.Files(ArchivePath(dir))
+	added := len(after) - len(before)
+	// the new files but the one being written, and the one an earlier retention left as being written
+	if third := retain(); third.Scanned != added || third.Dropped == 0 {
+		t.Errorf("after a crawl that wrote %d files, retention read %d and dropped %d records; want those files read and their copies dropped",
+			added, third.Scanned, third.Dropped)
+	}
+	rs, err := Reindex(ctx, dir, st.State, ReindexOptions{Analyze: analyzeOne})
+	if err != nil || rs.FromArchive == 0 {
+		t.Fatalf("reindex: %+v, %v", rs, err)
+	}
+	files, _ = archive.Files(ArchivePath(dir))
+	if fourth := retain(); fourth.Scanned != len(files)-1 {
+		t.Errorf("after reindex retention read %d of %d files; want every file but the one being written", fourth.Scanned, len(files))
 	}
 }
