@@ -42,6 +42,7 @@ type Exchange struct {
 	Proto          string // HTTP/1.1 when empty
 	ResponseHeader http.Header
 	Body           []byte // as received, before any charset decoding
+	Truncated      bool   // Body is only the start of the body (written as WARC-Truncated: length)
 	Fetched        time.Time
 }
 
@@ -147,8 +148,7 @@ func (s *Store) AppendAll(exs []Exchange, metas []Meta) (Written, error) {
 		if m.RefersTo >= 0 && m.RefersTo < len(respIDs) {
 			refers = respIDs[m.RefersTo]
 		}
-		rec, err := buildRecord(gowarc.Metadata, m.TargetURI, m.At, m.ContentType,
-			newRecordID(m.TargetURI, m.At, "metadata"), "", refers, m.Data)
+		rec, err := metadataRecord(m.TargetURI, m.ContentType, refers, m.Data, m.At)
 		if err != nil {
 			closeAll(recs)
 			return Written{}, err
@@ -194,8 +194,12 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "%s %d %s\r\n", ex.Proto, ex.Status, http.StatusText(ex.Status))
 	writeHeader(&head, ex.ResponseHeader)
-	resp, err = buildRecord(gowarc.Response, ex.URL, ex.Fetched, "application/http;msgtype=response", respID, "", "",
-		head.Bytes(), ex.Body)
+	f := fields{typ: gowarc.Response, uri: ex.URL, at: ex.Fetched, contentType: "application/http;msgtype=response",
+		id: respID, payload: &sum}
+	if ex.Truncated {
+		f.truncated = "length" // the body was cut at bantrack's size cap
+	}
+	resp, err = buildRecord(f, head.Bytes(), ex.Body)
 	if err != nil {
 		return nil, nil, "", "", err
 	}
@@ -203,8 +207,9 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 	path, host := requestTarget(ex.URL)
 	fmt.Fprintf(&reqHead, "%s %s HTTP/1.1\r\nHost: %s\r\n", ex.Method, path, host)
 	writeHeader(&reqHead, ex.RequestHeader)
-	req, err = buildRecord(gowarc.Request, ex.URL, ex.Fetched, "application/http;msgtype=request",
-		newRecordID(ex.URL, ex.Fetched, "request"), respID, "", reqHead.Bytes())
+	empty := sha256.Sum256(nil) // a GET carries no body
+	req, err = buildRecord(fields{typ: gowarc.Request, uri: ex.URL, at: ex.Fetched, contentType: "application/http;msgtype=request",
+		id: newRecordID(ex.URL, ex.Fetched, "request"), concurrentTo: respID, payload: &empty}, reqHead.Bytes())
 	if err != nil {
 		resp.Close()
 		return nil, nil, "", "", err
@@ -215,7 +220,7 @@ func exchangeRecords(ex Exchange) (resp, req gowarc.WarcRecord, digest, respID s
 // AppendMetadata writes a metadata record about targetURI (bantrack's export record of a document,
 // say) and returns its location.
 func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at time.Time) (Location, error) {
-	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", "", data)
+	rec, err := metadataRecord(targetURI, contentType, "", data, at)
 	if err != nil {
 		return Location{}, err
 	}
@@ -226,34 +231,76 @@ func (s *Store) AppendMetadata(targetURI, contentType string, data []byte, at ti
 	return locs[0], nil
 }
 
+// fields are the WARC header fields of a record bantrack builds.
+type fields struct {
+	typ                                     gowarc.RecordType
+	uri                                     string
+	at                                      time.Time
+	contentType, id, concurrentTo, refersTo string
+	truncated                               string             // WARC-Truncated: why the block is cut short
+	payload                                 *[sha256.Size]byte // an HTTP block's body's SHA-256; nil for other blocks
+}
+
+// metadataRecord builds a metadata record about uri; refersTo, when set, is the id of the
+// record it describes.
+func metadataRecord(uri, contentType, refersTo string, data []byte, at time.Time) (gowarc.WarcRecord, error) {
+	return buildRecord(fields{typ: gowarc.Metadata, uri: uri, at: at, contentType: contentType,
+		id: newRecordID(uri, at, "metadata"), refersTo: refersTo}, data)
+}
+
 // buildRecord builds one record whose block is the parts, in order. (They are written, not read
 // from a reader: the builder's ReadFrom allocates a 32 KiB buffer per record.)
-func buildRecord(t gowarc.RecordType, uri string, at time.Time, contentType, id, concurrentTo, refersTo string, parts ...[]byte) (gowarc.WarcRecord, error) {
-	b := newRecordBuilder(t, gowarc.WithVersion(gowarc.V1_1), gowarc.WithAddMissingDigest(true),
-		gowarc.WithDefaultDigestAlgorithm("sha256"))
-	b.AddWarcHeader(gowarc.WarcRecordID, id)
-	if uri != "" {
-		b.AddWarcHeader(gowarc.WarcTargetURI, uri)
+//
+// The record's length and digests are computed here and given to gowarc, which is told not to
+// validate what it builds: its validation parses the target URI with a WHATWG URL parser and
+// re-reads the block for digests it could not take from the headers, a quarter of the archive's
+// cost on a crawl, to check fields bantrack has just made itself. TestRecordsValidate reads every
+// kind of record back with gowarc's strict validation and checks the digests independently.
+func buildRecord(f fields, parts ...[]byte) (gowarc.WarcRecord, error) {
+	b := newRecordBuilder(f.typ, gowarc.WithVersion(gowarc.V1_1), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
+		gowarc.WithSkipParseBlock())
+	b.AddWarcHeader(gowarc.WarcRecordID, f.id)
+	if f.uri != "" {
+		b.AddWarcHeader(gowarc.WarcTargetURI, f.uri)
 	}
-	b.AddWarcHeaderTime(gowarc.WarcDate, at.UTC())
-	b.AddWarcHeader(gowarc.ContentType, contentType)
-	if concurrentTo != "" {
-		b.AddWarcHeader(gowarc.WarcConcurrentTo, concurrentTo)
+	b.AddWarcHeaderTime(gowarc.WarcDate, f.at.UTC())
+	b.AddWarcHeader(gowarc.ContentType, f.contentType)
+	if f.concurrentTo != "" {
+		b.AddWarcHeader(gowarc.WarcConcurrentTo, f.concurrentTo)
 	}
-	if refersTo != "" {
-		b.AddWarcHeader(gowarc.WarcRefersTo, refersTo)
+	if f.refersTo != "" {
+		b.AddWarcHeader(gowarc.WarcRefersTo, f.refersTo)
+	}
+	if f.truncated != "" {
+		b.AddWarcHeader(gowarc.WarcTruncated, f.truncated)
+	}
+	h := sha256.New()
+	var size int64
+	for _, part := range parts {
+		h.Write(part)
+		size += int64(len(part))
+	}
+	b.AddWarcHeaderInt64(gowarc.ContentLength, size)
+	b.AddWarcHeader(gowarc.WarcBlockDigest, warcDigest(h.Sum(nil)))
+	if f.payload != nil {
+		b.AddWarcHeader(gowarc.WarcPayloadDigest, warcDigest(f.payload[:]))
 	}
 	for _, part := range parts {
 		if _, err := b.Write(part); err != nil {
-			return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+			b.Close()
+			return nil, fmt.Errorf("archive: record for %s: %w", f.uri, err)
 		}
 	}
 	rec, _, err := b.Build()
 	if err != nil {
-		return nil, fmt.Errorf("archive: record for %s: %w", uri, err)
+		return nil, fmt.Errorf("archive: record for %s: %w", f.uri, err)
 	}
 	return rec, nil
 }
+
+// warcDigest writes a SHA-256 as WARC digest fields hold it: the algorithm, a colon and the
+// value in lowercase hex (what gowarc writes for sha256 by default).
+func warcDigest(sum []byte) string { return "sha256:" + hex.EncodeToString(sum) }
 
 // write appends each record as its own gzip member to the current file, rotating first when it
 // is full, and syncs the file before returning the records' locations.
@@ -261,10 +308,11 @@ func (s *Store) write(recs ...gowarc.WarcRecord) ([]Location, error) {
 	var members [][]byte
 	zw := gzipPool.Get().(*gzip.Writer)
 	defer gzipPool.Put(zw)
+	cw := &copyWriter{w: zw}
 	for _, rec := range recs {
 		var buf bytes.Buffer
 		zw.Reset(&buf)
-		if _, _, err := gowarc.NewMarshaler().Marshal(zw, rec, 0); err != nil {
+		if _, _, err := gowarc.NewMarshaler().Marshal(cw, rec, 0); err != nil {
 			return nil, fmt.Errorf("archive: marshal record: %w", err)
 		}
 		rec.Close()
@@ -292,6 +340,23 @@ func (s *Store) write(recs ...gowarc.WarcRecord) ([]Location, error) {
 		return nil, fmt.Errorf("archive: sync %s: %w", s.name, err)
 	}
 	return locs, nil
+}
+
+// copyWriter hands the marshaller one copy buffer for all the records of a write. The marshaller
+// copies each block with io.Copy, which allocates 32 KiB per record when the writer (here the
+// gzip writer) cannot read from a reader itself: that was most of the memory the archive took.
+type copyWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (c *copyWriter) Write(p []byte) (int, error) { return c.w.Write(p) }
+
+func (c *copyWriter) ReadFrom(r io.Reader) (int64, error) {
+	if c.buf == nil {
+		c.buf = make([]byte, 32<<10)
+	}
+	return io.CopyBuffer(struct{ io.Writer }{c.w}, r, c.buf)
 }
 
 // rotate closes the current file and opens a new one, named by time and a serial so that names

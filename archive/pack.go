@@ -45,8 +45,8 @@ type Pack struct {
 func NewPack(w io.Writer, software string, at time.Time) (*Pack, error) {
 	p := &Pack{w: w}
 	info := fmt.Sprintf("software: %s\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\ndescription: bantrack evidence pack\r\n", software)
-	rec, err := buildRecord(gowarc.Warcinfo, "", at, "application/warc-fields", newRecordID("warcinfo", at, "warcinfo"), "", "",
-		[]byte(info))
+	rec, err := buildRecord(fields{typ: gowarc.Warcinfo, at: at, contentType: "application/warc-fields",
+		id: newRecordID("warcinfo", at, "warcinfo")}, []byte(info))
 	if err != nil {
 		return nil, err
 	}
@@ -68,8 +68,7 @@ func (p *Pack) Copy(dir string, loc Location) error {
 // Metadata adds a metadata record about targetURI; refersTo, when set, is the WARC-Record-ID
 // of the record it describes.
 func (p *Pack) Metadata(targetURI, contentType, refersTo string, data []byte, at time.Time) error {
-	rec, err := buildRecord(gowarc.Metadata, targetURI, at, contentType, newRecordID(targetURI, at, "metadata"), "", refersTo,
-		data)
+	rec, err := metadataRecord(targetURI, contentType, refersTo, data, at)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Exchange is one request the crawler made and the response it read in full (a 2xx answer):
-// listings, feeds, sitemaps and article pages. The crawler keeps them only when
+// Exchange is one request the crawler made and the response it read: listings, feeds, sitemaps
+// and article pages, including answers that are not 2xx (a 304 to a conditional GET, an error
+// page, read up to a cap). The crawler keeps them only when
 // Options.KeepExchanges is set, for whoever archives them (the pipeline writes them to the WARC
 // archive before anything is indexed).
 type Exchange struct {
@@ -18,8 +19,11 @@ type Exchange struct {
 	ResponseHeader http.Header
 	// Body is the body as read, before any charset decoding. A body the server gzipped for
 	// transport was undone by the HTTP client, which then drops Content-Encoding from the header.
-	Body    []byte
-	Fetched time.Time
+	Body []byte
+	// Truncated is set when Body is only the start of the body: bantrack stops reading at a cap
+	// (the source's max_body for pages, errorBodyLimit for error pages).
+	Truncated bool
+	Fetched   time.Time
 	// Doc is the id of the document this article page became; empty for listings, and for pages
 	// that were merged into another document, filtered out or unreadable.
 	Doc string
@@ -34,6 +38,21 @@ func (s *session) keep(on bool, ex Exchange) int {
 	defer s.exMu.Unlock()
 	s.exchanges = append(s.exchanges, ex)
 	return len(s.exchanges) - 1
+}
+
+// errorBodyLimit caps what is read, and archived, of a response that is not 2xx.
+const errorBodyLimit = 64 << 10
+
+// keepResponse records the response read, as keep does.
+func (s *session) keepResponse(on bool, resp *http.Response, body []byte, truncated bool, at time.Time) int {
+	if !on {
+		return -1
+	}
+	return s.keep(true, Exchange{
+		URL: resp.Request.URL.String(), Method: resp.Request.Method, RequestHeader: resp.Request.Header.Clone(),
+		Status: resp.StatusCode, Proto: resp.Proto, ResponseHeader: resp.Header.Clone(),
+		Body: body, Truncated: truncated, Fetched: at.UTC(),
+	})
 }
 
 // takeExchanges returns the session's exchanges and forgets them.

@@ -179,12 +179,21 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 	}
 	defer resp.Body.Close()
 	out := &response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, exchange: -1}
+	keep := func(body []byte, truncated bool) int {
+		return s.keepResponse(c.opts.KeepExchanges, resp, body, truncated, c.now())
+	}
 	if resp.StatusCode == http.StatusNotModified && conditional {
 		out.NotModified = true
+		out.exchange = keep(nil, false)
 		return out, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		// An error page is read up to a cap, and archived as read: a notice that answers 404 or 410
+		// on a re-check is evidence that it was taken down.
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit+1))
+		if rerr == nil {
+			keep(body[:min(len(body), errorBodyLimit)], len(body) > errorBodyLimit)
+		}
 		return nil, &StatusError{
 			Code: resp.StatusCode, URL: u.String(),
 			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now()),
@@ -197,14 +206,11 @@ func (c *Crawler) attempt(ctx context.Context, s *session, u *url.URL, condition
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(body)) > limit {
+		keep(body[:limit], true)
 		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, limit)
 	}
 	out.Body = body
-	out.exchange = s.keep(c.opts.KeepExchanges, Exchange{
-		URL: out.URL, Method: http.MethodGet, RequestHeader: resp.Request.Header.Clone(),
-		Status: resp.StatusCode, Proto: resp.Proto, ResponseHeader: resp.Header.Clone(),
-		Body: body, Fetched: c.now().UTC(),
-	})
+	out.exchange = keep(body, false)
 	return out, nil
 }
 

@@ -25,7 +25,10 @@ func (c *Crawler) Page(ctx context.Context, src config.Source, pageURL string) (
 type Rechecked struct {
 	NotModified bool // the server answered 304 to the conditional GET
 	Page        Page
-	// Exchange is the response read (with Options.KeepExchanges), nil when not modified.
+	// Exchanges are the responses read, in order (with Options.KeepExchanges), also when Recheck
+	// returns an error: the 304, an error page, the page.
+	Exchanges []Exchange
+	// Exchange is the page's response among Exchanges, nil when not modified or not read.
 	Exchange *Exchange
 }
 
@@ -39,15 +42,16 @@ func (c *Crawler) Recheck(ctx context.Context, src config.Source, pageURL, etag,
 	}
 	s.recheck = &[2]string{etag, lastModified}
 	resp, err := c.fetch(ctx, s, pageURL, etag != "" || lastModified != "")
+	out := Rechecked{Exchanges: s.takeExchanges()}
 	if err != nil {
-		return Rechecked{}, fmt.Errorf("recheck %s: %w", pageURL, err)
+		return out, fmt.Errorf("recheck %s: %w", pageURL, err)
 	}
 	if resp.NotModified {
-		return Rechecked{NotModified: true}, nil
+		out.NotModified = true
+		return out, nil
 	}
-	var out Rechecked
-	if exs := s.takeExchanges(); resp.exchange >= 0 && resp.exchange < len(exs) {
-		out.Exchange = &exs[resp.exchange]
+	if resp.exchange >= 0 && resp.exchange < len(out.Exchanges) {
+		out.Exchange = &out.Exchanges[resp.exchange]
 	}
 	if out.Page, err = c.readPage(s, pageURL, resp); err != nil {
 		return out, fmt.Errorf("recheck %s: %w", pageURL, err)

@@ -98,10 +98,15 @@ func (c *Crawler) fetchRobots(ctx context.Context, s *session, origin string) (*
 		return nil, robotsFailedTTL
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
+	const limit = 512 << 10
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, robotsFailedTTL
 	}
+	truncated := len(body) > limit
+	body = body[:min(len(body), limit)]
+	// archived like every answer read: it shows what the site allowed when it was crawled
+	s.keepResponse(c.opts.KeepExchanges, resp, body, truncated, c.now())
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
 		c.log.Warn("robots.txt unreadable", "source", s.src.Name, "url", origin+"/robots.txt", "error", err)

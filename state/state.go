@@ -328,6 +328,10 @@ type Doc struct {
 	// Checked is when the page was last fetched or re-checked; MarkSeen keeps the stored value
 	// of a Doc given without one.
 	Checked time.Time `json:"checked,omitzero"`
+	// Gone is when a re-check first found the page taken down (GoneStatus: 404 or 410); zero
+	// while, or once again, the page answers.
+	Gone       time.Time `json:"gone,omitzero"`
+	GoneStatus int       `json:"gone_status,omitempty"`
 }
 
 // Version is one distinct body archived for a document.
@@ -379,6 +383,23 @@ func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
 // are skipped.
 func (s *Store) SetChecked(ids []string, at time.Time) error {
 	return s.updateDocs(ids, func(_ string, d *Doc) { d.Checked = at.UTC() })
+}
+
+// SetRecheck records a re-check of a document's page at `at` that got an answer: gone is the 404
+// or 410 it answered, 0 when it answered with the page (which clears Gone). Gone keeps the first
+// time the page was found gone.
+func (s *Store) SetRecheck(id string, at time.Time, gone int) error {
+	return s.updateDocs([]string{id}, func(_ string, d *Doc) {
+		d.Checked = at.UTC()
+		switch {
+		case gone == 0:
+			d.Gone, d.GoneStatus = time.Time{}, 0
+		case d.Gone.IsZero():
+			d.Gone, d.GoneStatus = at.UTC(), gone
+		default:
+			d.GoneStatus = gone
+		}
+	})
 }
 
 // SetVersions replaces the stored versions of seen documents (retention and reindex rewrite

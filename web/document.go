@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/bantrack/bantrack/article"
 )
@@ -36,8 +37,11 @@ type documentPage struct {
 	Doc     article.Article
 	Paras   []string
 	RawLink string
-	JSON    string
-	Search  string // a search for the document's ban targets or vendors
+	// Gone, when set, says the page was taken down: "410 Gone" since GoneSince.
+	Gone      string
+	GoneSince time.Time
+	JSON      string
+	Search    string // a search for the document's ban targets or vendors
 }
 
 // documentPage shows one document: metadata, entities, dates, ban evidence, versions, text.
@@ -55,6 +59,11 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.opts.Raw != nil && art.SHA256 != "" {
 		page.RawLink = "/documents/" + art.ID + "/raw"
+	}
+	if td, ok := s.opts.Raw.(Takedowns); ok {
+		if since, status := td.Takedown(r.Context(), art.ID); !since.IsZero() {
+			page.Gone, page.GoneSince = fmt.Sprintf("%d %s", status, http.StatusText(status)), since
+		}
 	}
 	s.render(w, r, http.StatusOK, "document", page)
 }

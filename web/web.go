@@ -53,6 +53,13 @@ type Raw interface {
 	Raw(ctx context.Context, id string) (body []byte, contentType string, err error)
 }
 
+// Takedowns says when re-checks found a document's page taken down: the first such time and the
+// status (404 or 410); a zero time when they did not. Optional: when Raw also implements it, the
+// document page shows it.
+type Takedowns interface {
+	Takedown(ctx context.Context, id string) (since time.Time, status int)
+}
+
 // Options is what a Server serves.
 type Options struct {
 	Searcher  Searcher

@@ -140,7 +140,10 @@ func runArchive(ctx context.Context, o options, rounds int) (f archiveFigures, e
 			order = []bool{true, false}
 		}
 		for _, on := range order {
-			s, err := arm(on, r)
+			var s armSummary
+			var err error
+			// labelled, so that a profile can be read per arm: pprof -tagfocus archive=on
+			pprof.Do(ctx, pprof.Labels("archive", onOff(on)), func(context.Context) { s, err = arm(on, r) })
 			if err != nil {
 				return f, err
 			}
@@ -255,4 +258,11 @@ func reportArchive(w io.Writer, f archiveFigures, asJSON bool) error {
 	fmt.Fprintf(w, "reindex from the archive, server stopped: %d documents in %.1fs, %.1f docs/s (%.2f× the archived first crawl's)\n",
 		f.ReindexDocs, f.ReindexS, f.ReindexDocsPerS, f.ReindexOverCrawl)
 	return nil
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

@@ -58,8 +58,8 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 		}
 		p.RecheckOnly = only
 		rs, err := p.Recheck(ctx, true)
-		fmt.Fprintf(a.stdout, "rechecked %s: %d not modified, %d unchanged, %d changed (%d with new text), %d failed\n",
-			plural(rs.Due, "page", "pages"), rs.NotModified, rs.Same, rs.Changed, rs.TextChanged, rs.Failed)
+		fmt.Fprintf(a.stdout, "rechecked %s: %d not modified, %d unchanged, %d changed (%d with new text), %d gone (404 or 410), %d failed\n",
+			plural(rs.Due, "page", "pages"), rs.NotModified, rs.Same, rs.Changed, rs.TextChanged, rs.Gone, rs.Failed)
 		if err != nil && ctx.Err() != nil {
 			return interrupted(sums)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,6 +79,10 @@ func (a *app) writeVersions(art article.Article) error {
 	fmt.Fprintf(a.stdout, "%s\n%s\n", art.Title, art.URL)
 	if !art.Changed.IsZero() {
 		fmt.Fprintf(a.stdout, "text changed after publication: %s\n", art.Changed.Format(time.RFC3339))
+	}
+	if gone, status := pipeline.Takedown(dir, art.ID, readerWait); !gone.IsZero() {
+		fmt.Fprintf(a.stdout, "taken down: the page answered %d %s to the re-checks since %s (the answers are archived)\n",
+			status, http.StatusText(status), gone.Format(time.RFC3339))
 	}
 	var prev *article.Article
 	for i, v := range vs {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -66,7 +67,30 @@ func exportRecordsInProcess(t *testing.T, g []string) []exportRecord {
 // packRecord is one record of an evidence pack as the independent reader sees it.
 type packRecord struct {
 	typ, uri, contentType string
+	truncated             string // WARC-Truncated
 	block                 []byte
+}
+
+// readArchive reads every WARC file of the data folder's archive, oldest first, with readPack.
+func readArchive(t *testing.T, data string) []packRecord {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no archive files in %s (%v)", data, err)
+	}
+	var out []packRecord
+	for _, f := range files {
+		out = append(out, readPack(t, f)...)
+	}
+	return out
+}
+
+// httpStatus is the status code of a response record's block, 0 when it has none.
+func httpStatus(block []byte) int {
+	var proto string
+	var code int
+	fmt.Sscanf(string(block), "%s %d", &proto, &code)
+	return code
 }
 
 // readPack reads a WARC file with github.com/CorentinB/warc, a reader written apart from the
@@ -97,7 +121,8 @@ func readPack(t *testing.T, path string) []packRecord {
 			t.Fatalf("independent reader: %v", err)
 		}
 		rec.Content.Close()
-		out = append(out, packRecord{rec.Header.Get("WARC-Type"), rec.Header.Get("WARC-Target-URI"), rec.Header.Get("Content-Type"), block})
+		out = append(out, packRecord{typ: rec.Header.Get("WARC-Type"), uri: rec.Header.Get("WARC-Target-URI"),
+			contentType: rec.Header.Get("Content-Type"), truncated: rec.Header.Get("WARC-Truncated"), block: block})
 	}
 	return out
 }

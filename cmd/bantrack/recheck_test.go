@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bantrack/bantrack/internal/pipeline"
 )
 
 // TestRecheckSilentEdit: a regulator edits a notice after the digest announced it. crawl
@@ -97,5 +102,130 @@ func TestRecheckSilentEdit(t *testing.T) {
 	_, errs, code = runCmd(t, nil, append(g, "digest", "--out", filepath.Join(dir, "3.eml"))...)
 	if code != 0 || !strings.Contains(errs, "nothing new") {
 		t.Errorf("third digest: exit %d, %s; want nothing new (the change was sent once)", code, errs)
+	}
+}
+
+// TestRecheckTakenDown: a regulator takes a notice down after bantrack read it. crawl --recheck
+// reports it gone, keeps the document as it was indexed, and archives what was read: the 410 page
+// (evidence of the takedown), and the 304 answer of every page that did not change, all read
+// back by an independent WARC reader. A listing that fails is archived too.
+func TestRecheckTakenDown(t *testing.T) {
+	srv, feeds := fixtureSetup(t)
+	raw, err := os.ReadFile(feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(feeds, append([]byte("archive:\n  recheck_for: 100000d\n"), raw...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
+	if out, errs, code := runCmd(t, nil, append(g, "crawl")...); code != 0 {
+		t.Fatalf("crawl exit %d\n%s\n%s", code, out, errs)
+	}
+	docs := archivedDocs(t, g)
+	if len(docs) < 3 {
+		t.Fatalf("%d documents with an archived page; want at least 3", len(docs))
+	}
+	gone := docs[0]
+	site, path := siteOf(t, srv, gone.URL)
+	notice := []byte("<html><body><h1>410 Gone</h1><p>This notice has been withdrawn.</p></body></html>")
+	srv.Override(site, path, http.StatusGone, notice)
+	before := len(readArchive(t, data))
+	srv.ResetRequests()
+
+	out, errs, code := runCmd(t, nil, append(g, "crawl", "--recheck")...)
+	if code != 0 {
+		t.Fatalf("crawl --recheck exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "1 gone (404 or 410), 0 failed") {
+		t.Errorf("crawl --recheck output does not report the one page gone:\n%s", out)
+	}
+	notModified := 0
+	for _, r := range srv.Requests() {
+		if r.Conditional() && r.Status == http.StatusNotModified {
+			notModified++
+		}
+	}
+	recs := readArchive(t, data)
+	var got410 bool
+	got304 := 0
+	takedown := false
+	for _, r := range recs[before:] {
+		if r.typ == "metadata" && r.contentType == pipeline.TakedownRecordType && r.uri == gone.URL &&
+			strings.Contains(string(r.block), `"status":410`) {
+			takedown = true
+		}
+		if r.typ != "response" {
+			continue
+		}
+		switch httpStatus(r.block) {
+		case http.StatusGone:
+			if r.uri == gone.URL && bytes.Equal(httpBody(r.block), notice) {
+				got410 = true
+			}
+		case http.StatusNotModified:
+			got304++
+		}
+	}
+	if !got410 || !takedown {
+		t.Errorf("the archive holds the 410 answer for %s: %v, a takedown record for it: %v; want both", gone.URL, got410, takedown)
+	}
+	if notModified == 0 || got304 != notModified {
+		t.Errorf("the server answered 304 %d times during the recheck; the archive gained %d 304 responses", notModified, got304)
+	}
+	for _, r := range exportRecordsInProcess(t, g) {
+		if r.ID == gone.ID && (r.SHA256 != gone.SHA256 || r.Text != gone.Text) {
+			t.Errorf("the document taken down changed in the index: %+v", r)
+		}
+	}
+	out, _, _ = runCmd(t, nil, append(g, "show", "--versions", gone.ID)...)
+	if !strings.Contains(out, "taken down: the page answered 410 Gone") {
+		t.Errorf("show --versions does not say the page was taken down:\n%s", out)
+	}
+	// The web page says it too.
+	ts := serveFolder(t, data, feeds)
+	resp, err := http.Get(ts.URL + "/documents/" + gone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte("Taken down")) || !bytes.Contains(page, []byte("410 Gone")) {
+		t.Errorf("the document page (status %d) does not say the page was taken down", resp.StatusCode)
+	}
+	// The notice comes back: the next re-check clears it.
+	srv.Restore(site, path)
+	if out, errs, code := runCmd(t, nil, append(g, "crawl", "--recheck")...); code != 0 || !strings.Contains(out, "0 gone") {
+		t.Fatalf("second crawl --recheck exit %d\n%s\n%s", code, out, errs)
+	}
+	if out, _, _ = runCmd(t, nil, append(g, "show", "--versions", gone.ID)...); strings.Contains(out, "taken down") {
+		t.Errorf("show --versions still says taken down once the page is back:\n%s", out)
+	}
+	recs = readArchive(t, data)
+
+	// A listing that answers 503 fails its source; the answer is archived all the same.
+	var listing string
+	for _, r := range recs {
+		if r.typ == "response" && r.uri != "" && !strings.HasSuffix(r.uri, ".html") && httpStatus(r.block) == http.StatusOK {
+			listing = r.uri
+			break
+		}
+	}
+	if listing == "" {
+		t.Fatal("no listing response in the archive")
+	}
+	lsite, lpath := siteOf(t, srv, listing)
+	srv.Override(lsite, lpath, http.StatusServiceUnavailable, []byte("<html><body>maintenance</body></html>"))
+	before = len(recs)
+	runCmd(t, nil, append(g, "crawl", "--refresh")...)
+	failed := 0
+	for _, r := range readArchive(t, data)[before:] {
+		if r.typ == "response" && r.uri == listing && httpStatus(r.block) == http.StatusServiceUnavailable {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Errorf("the 503 answers of the failing listing %s are not archived", listing)
 	}
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -88,11 +87,9 @@ func (k known) unchanged(a article.Article, sha string) bool {
 // It runs before the index or the state hear of any of it.
 func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k known) (map[string]archived, error) {
 	st := p.Store.Archive
-	exs := make([]archive.Exchange, len(res.Exchanges))
+	exs := archiveExchanges(res.Exchanges)
 	pageOf := map[string]int{}
 	for i, e := range res.Exchanges {
-		exs[i] = archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
-			Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}
 		if e.Doc != "" {
 			pageOf[e.Doc] = i
 		}
@@ -110,7 +107,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 			continue
 		}
 		a.Entities = article.Entities{}
-		data, err := json.Marshal(a)
+		data, err := a.MarshalJSON() // not json.Marshal, which would parse and compact the result again
 		if err != nil {
 			return nil, fmt.Errorf("archive: record of %s: %w", a.ID, err)
 		}
@@ -135,6 +132,29 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 		out[a.ID] = ar
 	}
 	return out, nil
+}
+
+// archiveExchanges converts what the crawler read into what the archive writes.
+func archiveExchanges(in []crawler.Exchange) []archive.Exchange {
+	out := make([]archive.Exchange, len(in))
+	for i, e := range in {
+		out[i] = archive.Exchange{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader, Status: e.Status,
+			Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Truncated: e.Truncated, Fetched: e.Fetched}
+	}
+	return out
+}
+
+// archiveOnly archives responses that make no document or version (a re-checked page whose body
+// is the one archived last, a 304, an error page, the responses of a source whose crawl failed):
+// every response bantrack reads is kept.
+func (p *Pipeline) archiveOnly(exs ...crawler.Exchange) error {
+	if len(exs) == 0 || !p.archiving() {
+		return nil
+	}
+	p.saving.RLock()
+	defer p.saving.RUnlock()
+	_, err := p.Store.Archive.AppendAll(archiveExchanges(exs), nil)
+	return err
 }
 
 // history joins each article to what is already known of it: the URLs it was known under, its

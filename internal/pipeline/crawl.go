@@ -176,6 +176,9 @@ func (p *Pipeline) CrawlSource(ctx context.Context, src config.Source) SourceSum
 			sum.Indexed = len(res.Articles)
 			sum.Partial = res.Partial
 		}
+	} else if aerr := p.archiveOnly(res.Exchanges...); aerr != nil {
+		// the source failed, but what it read (the error page, say) is kept
+		err = errors.Join(err, fmt.Errorf("archive: %w", aerr))
 	}
 	sum.Err = err
 	sum.Took = time.Since(start)

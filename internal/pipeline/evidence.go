@@ -46,6 +46,18 @@ func Versions(dir string, art article.Article, wait time.Duration) ([]state.Vers
 	return vs, nil
 }
 
+// Takedown says when a re-check first found a document's page taken down and what it answered
+// (404 or 410); a zero time when it was not, or the state cannot be read.
+func Takedown(dir, id string, wait time.Duration) (time.Time, int) {
+	st, err := state.OpenReadOnly(filepath.Join(dir, "state.db"), wait)
+	if err != nil {
+		return time.Time{}, 0
+	}
+	defer st.Close()
+	d, _, _ := st.Doc(id)
+	return d.Gone, d.GoneStatus
+}
+
 // scanVersions reads the whole archive for the responses and records of a document: its records
 // (by id), and the responses they refer to.
 func scanVersions(dir string, art article.Article) ([]state.Version, error) {

@@ -19,7 +19,15 @@ type ArchivedPages struct {
 	Docs *Reader
 }
 
-var _ web.Raw = (*ArchivedPages)(nil)
+var (
+	_ web.Raw       = (*ArchivedPages)(nil)
+	_ web.Takedowns = (*ArchivedPages)(nil)
+)
+
+// Takedown says when re-checks first found the document's page taken down, and the status.
+func (p *ArchivedPages) Takedown(_ context.Context, id string) (time.Time, int) {
+	return Takedown(p.Dir, id, ReaderWait)
+}
 
 // Raw returns the latest version's body as it was received, and a content type guessed from it
 // (the server sends it as an attachment whatever the type).

@@ -2,9 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"net/http"
 	"sync"
 	"time"
 
@@ -23,6 +25,9 @@ type RecheckStats struct {
 	Changed     int // a new body: a new version
 	TextChanged int // of those, the text changed too
 	Failed      int
+	// Gone counts pages that answered 404 or 410: taken down since they were read. The answer is
+	// archived beside the versions; the document stays indexed as it was.
+	Gone int
 }
 
 // recheckDue says whether a document's page is due a re-check at now: each interval is drawn
@@ -98,6 +103,9 @@ func (p *Pipeline) Recheck(ctx context.Context, force bool) (RecheckStats, error
 				case err != nil:
 					rs.Failed++
 					p.Log.Warn("recheck failed", "source", src.Name, "url", d.URL, "error", err)
+				case outcome == "gone":
+					rs.Gone++
+					p.Log.Warn("recheck: page gone", "source", src.Name, "url", d.URL, "document", d.ID)
 				case outcome == "not_modified":
 					rs.NotModified++
 				case outcome == "same":
@@ -146,21 +154,27 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	src, _ := p.Config.Source(source)
 	cr := p.Crawler()
 	r, err := cr.Recheck(ctx, src, d.URL, last.ETag, last.LastModified)
-	checked := func() error { return p.Store.State.SetChecked([]string{d.ID}, time.Now()) }
+	now := time.Now()
 	if err != nil {
-		if r.Exchange != nil {
-			p.archiveOnly(*r.Exchange) // read, so kept; it became no version
+		var se *crawler.StatusError
+		if errors.As(err, &se) && (se.Code == http.StatusNotFound || se.Code == http.StatusGone) && len(r.Exchanges) > 0 {
+			if err := p.archiveTakedown(d, r.Exchanges, se.Code, now); err != nil {
+				return "", err
+			}
+			return "gone", p.Store.State.SetRecheck(d.ID, now, se.Code)
 		}
-		return "", errors.Join(err, checked())
+		// What was read is kept all the same (an error page).
+		return "", errors.Join(err, p.archiveOnly(r.Exchanges...), p.Store.State.SetChecked([]string{d.ID}, now))
 	}
-	if r.NotModified || r.Exchange == nil {
-		return "not_modified", checked()
-	}
-	if sha256Hex(r.Exchange.Body) == last.SHA256 {
-		if err := p.archiveOnly(*r.Exchange); err != nil {
+	if r.NotModified || r.Exchange == nil || sha256Hex(r.Exchange.Body) == last.SHA256 {
+		if err := p.archiveOnly(r.Exchanges...); err != nil {
 			return "", err
 		}
-		return "same", checked()
+		outcome := "same"
+		if r.Exchange == nil {
+			outcome = "not_modified"
+		}
+		return outcome, p.Store.State.SetRecheck(d.ID, now, 0)
 	}
 	a := old
 	a.Entities = article.Entities{}
@@ -169,12 +183,11 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	if r.Page.Title != "" && src.Article.Title != "" {
 		a.Title = r.Page.Title
 	}
-	ex := *r.Exchange
-	ex.Doc = d.ID
+	r.Exchange.Doc = d.ID // the page's exchange, among the others read (redirects)
 	res := crawler.Result{
 		Source:    source,
 		Articles:  []article.Article{a},
-		Exchanges: []crawler.Exchange{ex},
+		Exchanges: r.Exchanges,
 		Seen:      []crawler.SeenDoc{{ID: d.ID, URL: d.URL, Listed: d.Listed, Status: d.Status}},
 	}
 	if err := p.save(ctx, p.Crawler(), res); err != nil {
@@ -186,14 +199,32 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 	return "body", nil
 }
 
-// archiveOnly archives a response that makes no version (a re-checked page whose body is the
-// one archived last): every response bantrack reads is kept.
-func (p *Pipeline) archiveOnly(e crawler.Exchange) error {
+// TakedownRecordType is the Content-Type of the metadata record written when a re-check finds a
+// document's page taken down: {"id", "url", "status", "checked"}, referring to the 404 or 410
+// response. Retention keeps that response for a ban-related document, as it keeps its pages.
+const TakedownRecordType = "application/vnd.bantrack.takedown+json"
+
+// archiveTakedown archives what a re-check read of a page that is gone, with a takedown record
+// referring to the last answer (the 404 or 410).
+func (p *Pipeline) archiveTakedown(d state.Doc, exs []crawler.Exchange, status int, at time.Time) error {
+	data, err := json.Marshal(struct {
+		ID      string    `json:"id"`
+		URL     string    `json:"url"`
+		Status  int       `json:"status"`
+		Checked time.Time `json:"checked"`
+	}{d.ID, d.URL, status, at.UTC()})
+	if err != nil {
+		return err
+	}
 	p.saving.RLock()
 	defer p.saving.RUnlock()
-	_, err := p.Store.Archive.AppendAll([]archive.Exchange{{URL: e.URL, Method: e.Method, RequestHeader: e.RequestHeader,
-		Status: e.Status, Proto: e.Proto, ResponseHeader: e.ResponseHeader, Body: e.Body, Fetched: e.Fetched}}, nil)
-	return err
+	last := exs[len(exs)-1]
+	_, err = p.Store.Archive.AppendAll(archiveExchanges(exs),
+		[]archive.Meta{{TargetURI: last.URL, ContentType: TakedownRecordType, Data: data, At: at, RefersTo: len(exs) - 1}})
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	return nil
 }
 
 // readerOf is the source whose reading of version v the archive kept, or "" when none is.

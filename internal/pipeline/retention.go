@@ -124,7 +124,7 @@ func (p *Pipeline) Retain(ctx context.Context) (RetainStats, error) {
 		protect := map[string]bool{} // response record ids to keep
 		ids := map[string]bool{}
 		err := archive.ScanFile(dir, name, func(r archive.Record) error {
-			if r.Type != "metadata" || r.ContentType != DocumentRecordType {
+			if r.Type != "metadata" || r.ContentType != DocumentRecordType && r.ContentType != TakedownRecordType {
 				return nil
 			}
 			var d struct {
