@@ -64,6 +64,36 @@ func runChild(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
+// child is bantrack running in a child process, for the kill tests.
+type child struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer // read once done has answered
+	done   chan error   // the process's end, once
+}
+
+// startChild starts bantrack with args in a child process.
+func startChild(t *testing.T, args ...string) *child {
+	t.Helper()
+	c := &child{cmd: bantrackCmd(t, args...), done: make(chan error, 1)}
+	c.cmd.Stderr = &c.stderr
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { c.done <- c.cmd.Wait() }()
+	return c
+}
+
+// kill sends the child SIGKILL and waits for its end. killed says the signal ended it; if it had
+// ended on its own first, err is how.
+func (c *child) kill() (killed bool, err error) {
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	err = <-c.done
+	if ee, ok := err.(*exec.ExitError); ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+		return true, nil
+	}
+	return false, err
+}
+
 // slowFeeds writes a copy of the fixture feeds file whose sources fetch at rate requests a second,
 // so that a crawl takes long enough for kills and signals to land in the middle of it.
 func slowFeeds(t *testing.T, feeds string, rate string) string {
@@ -133,34 +163,26 @@ func TestCrawlSurvivesKills(t *testing.T) {
 			// a plain crawl after a finished one has nothing left to do and would end before its kill.
 			args = append(args, "--refresh")
 		}
-		cmd := bantrackCmd(t, args...)
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		c := startChild(t, args...)
 		delay := time.Duration(rng.Int64N(int64(cleanTook)))
 		if i < 5 {
 			// early kills land while the state store and the index are being created
 			delay = time.Duration(rng.Int64N(int64(300 * time.Millisecond)))
 		}
 		select {
-		case err := <-done:
+		case err := <-c.done:
 			// It finished before the kill: it must have finished well.
 			finished++
 			if err != nil {
-				t.Fatalf("crawl %d ended on its own with %v before its kill at %v:\n%s", i, err, delay, errb.String())
+				t.Fatalf("crawl %d ended on its own with %v before its kill at %v:\n%s", i, err, delay, c.stderr.String())
 			}
 		case <-time.After(delay):
-			cmd.Process.Signal(syscall.SIGKILL)
-			err := <-done
-			if ee, ok := err.(*exec.ExitError); ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+			switch ok, err := c.kill(); {
+			case ok:
 				killed++
-			} else if err != nil {
-				t.Fatalf("crawl %d: %v before its kill:\n%s", i, err, errb.String())
-			} else {
+			case err != nil:
+				t.Fatalf("crawl %d: %v before its kill:\n%s", i, err, c.stderr.String())
+			default:
 				finished++
 			}
 		}

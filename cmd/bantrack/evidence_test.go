@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,16 +214,9 @@ func TestSilentEditNewVersion(t *testing.T) {
 	var d exportRecord
 	var old, edited []byte
 	for _, r := range archivedDocs(t, g) {
-		words := strings.Fields(r.Text)
-		if len(words) < 6 {
-			continue
-		}
-		lead := []byte(strings.Join(words[:5], " "))
 		body := served(t, r.URL)
-		if i := bytes.Index(body, lead); i >= 0 {
-			d, old = r, body
-			at := i + len(lead)
-			edited = append(append(append([]byte{}, body[:at]...), " The deadline moved to 1 March 2027."...), body[at:]...)
+		if e := withSentence(r, body, " The deadline moved to 1 March 2027."); e != nil {
+			d, old, edited = r, body, e
 			break
 		}
 	}
@@ -270,6 +264,37 @@ func TestSilentEditNewVersion(t *testing.T) {
 	if len(bodies) != 2 || !bytes.Equal(bodies[0], old) || !bytes.Equal(bodies[1], srv.Render(edited)) {
 		t.Errorf("pack holds %d responses; want the old and the edited page, in order", len(bodies))
 	}
+}
+
+// withSentence returns body, the page of r, with s inserted after the first five words of the
+// document's text, or nil when the page does not carry them as they are.
+func withSentence(r exportRecord, body []byte, s string) []byte {
+	words := strings.Fields(r.Text)
+	if len(words) < 6 {
+		return nil
+	}
+	lead := []byte(strings.Join(words[:5], " "))
+	i := bytes.Index(body, lead)
+	if i < 0 {
+		return nil
+	}
+	at := i + len(lead)
+	return slices.Concat(body[:at], []byte(s), body[at:])
+}
+
+// banRelated says whether show --json marks the document ban-related.
+func banRelated(t *testing.T, g []string, id string) bool {
+	t.Helper()
+	out, errs, code := runCmd(t, nil, append(g, "show", "--json", id)...)
+	var full struct {
+		Ban struct {
+			Related bool `json:"related"`
+		} `json:"ban"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &full) != nil {
+		t.Fatalf("show --json %s: exit %d: %s %.200q", id, code, errs, out)
+	}
+	return full.Ban.Related
 }
 
 // siteOf names the fixture site and path serving u.

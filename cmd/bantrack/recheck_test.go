@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -29,23 +28,11 @@ func TestRecheckSilentEdit(t *testing.T) {
 	var d exportRecord
 	var edited []byte
 	for _, r := range archivedDocs(t, g) {
-		out, _, _ := runCmd(t, nil, append(g, "show", "--json", r.ID)...)
-		var full struct {
-			Ban struct {
-				Related bool `json:"related"`
-			} `json:"ban"`
-		}
-		json.Unmarshal([]byte(out), &full)
-		words := strings.Fields(r.Text)
-		if !full.Ban.Related || len(words) < 6 {
+		if !banRelated(t, g, r.ID) {
 			continue
 		}
-		lead := []byte(strings.Join(words[:5], " "))
-		body := served(t, r.URL)
-		if i := bytes.Index(body, lead); i >= 0 {
-			d = r
-			at := i + len(lead)
-			edited = append(append(append([]byte{}, body[:at]...), " The deadline moved to 1 March 2027."...), body[at:]...)
+		if e := withSentence(r, served(t, r.URL), " The deadline moved to 1 March 2027."); e != nil {
+			d, edited = r, e
 			break
 		}
 	}

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -157,27 +155,19 @@ func TestReindexSurvivesKills(t *testing.T) {
 	const kills = 16
 	killed := 0
 	for i := range kills {
-		cmd := bantrackCmd(t, append(g, "reindex")...)
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		c := startChild(t, append(g, "reindex")...)
 		delay := time.Duration(rng.Int64N(int64(took)))
 		select {
-		case err := <-done:
+		case err := <-c.done:
 			if err != nil {
-				t.Fatalf("reindex %d ended with %v before its kill:\n%s", i, err, errb.String())
+				t.Fatalf("reindex %d ended with %v before its kill:\n%s", i, err, c.stderr.String())
 			}
 		case <-time.After(delay):
-			cmd.Process.Signal(syscall.SIGKILL)
-			err := <-done
-			if ee, ok := err.(*exec.ExitError); ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
+			switch ok, err := c.kill(); {
+			case ok:
 				killed++
-			} else if err != nil {
-				t.Fatalf("reindex %d: %v:\n%s", i, err, errb.String())
+			case err != nil:
+				t.Fatalf("reindex %d: %v:\n%s", i, err, c.stderr.String())
 			}
 		}
 		got := exportIDs(t, g)

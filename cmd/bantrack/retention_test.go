@@ -2,13 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	cbwarc "github.com/CorentinB/warc"
 )
 
 // TestArchiveRetention crawls the fixture sites three times under an archive.max_size smaller
@@ -60,18 +57,9 @@ func TestArchiveRetention(t *testing.T) {
 		if r.SHA256 == "" {
 			continue
 		}
-		var full struct {
-			Ban struct {
-				Related bool `json:"related"`
-			} `json:"ban"`
-		}
-		out, errs, _ := runCmd(t, nil, append(g, "show", "--json", r.ID)...)
-		if err := json.Unmarshal([]byte(out), &full); err != nil {
-			t.Fatalf("show --json %s: %v: %q %s", r.ID, err, out, errs)
-		}
 		page, errs, code := runCmd(t, nil, append(g, "show", "--raw", r.ID)...)
 		switch {
-		case full.Ban.Related:
+		case banRelated(t, g, r.ID):
 			bans++
 			if code != 0 || page != string(served(t, r.URL)) {
 				t.Errorf("ban-related %s lost its page to retention: exit %d, %s", r.ID, code, errs)
@@ -92,27 +80,7 @@ func TestArchiveRetention(t *testing.T) {
 	// Compacted files are whole WARC files to another reader.
 	files, _ := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz"))
 	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := cbwarc.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF || rec == nil {
-				break
-			}
-			if err != nil {
-				t.Fatalf("independent reader on %s: %v", filepath.Base(name), err)
-			}
-			io.Copy(io.Discard, rec.Content)
-			rec.Content.Close()
-		}
-		r.Close()
-		f.Close()
+		readPack(t, name)
 	}
 
 	// reindex from what is left: every document, same text and versions.

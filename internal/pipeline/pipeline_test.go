@@ -18,6 +18,13 @@ import (
 // demoConfig serves the fixture sites on loopback and returns the demo's feeds file for them.
 func demoConfig(t *testing.T) *config.Config {
 	t.Helper()
+	_, cfg := demoSites(t)
+	return cfg
+}
+
+// demoSites is demoConfig with the fixture server, for tests that change what it serves.
+func demoSites(t *testing.T) (*fixture.Server, *config.Config) {
+	t.Helper()
 	sites, err := fs.Sub(bantrack.Fixtures(), "sites")
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +42,7 @@ func demoConfig(t *testing.T) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg
+	return srv, cfg
 }
 
 // TestCrawlRecordsEverything crawls the fixture sites twice through the pipeline and checks what

@@ -266,6 +266,9 @@ func Reindex(ctx context.Context, dir string, st *state.Store, opts ReindexOptio
 		if err := st.SetVersions(vs); err != nil {
 			return rs, fmt.Errorf("reindex: record where versions lie: %w", err)
 		}
+		if err := st.Delete(settledKey); err != nil { // the new index may judge documents otherwise
+			return rs, fmt.Errorf("reindex: %w", err)
+		}
 	}
 	rs.Took = time.Since(start)
 	return rs, nil
