@@ -5,13 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	cbwarc "github.com/CorentinB/warc"
+	"github.com/bantrack/bantrack/internal/warctest"
 )
 
 // gbkPage is a page as a GBK-encoded regulator site sends it: bytes that are not UTF-8.
@@ -90,41 +89,18 @@ func TestArchiveReadBackIndependently(t *testing.T) {
 	// The independent reader.
 	seen := map[string]bool{}
 	types := map[string]int{}
-	for _, name := range files {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := cbwarc.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF || rec == nil {
-				break
+	for _, rec := range warctest.Dir(t, dir) {
+		types[rec.Type()]++
+		if rec.Type() == "response" {
+			u := rec.URI()
+			if !bytes.Equal(rec.Body(), want[u]) {
+				t.Errorf("independent reader: response for %s does not hold the body the server sent", u)
 			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
+			if !strings.HasPrefix(string(rec.Block), "HTTP/1.1 200") {
+				t.Errorf("independent reader: response block starts %.20q", rec.Block)
 			}
-			typ := rec.Header.Get("WARC-Type")
-			types[typ]++
-			if v := rec.Header.Get("WARC-Type"); v == "response" {
-				u := rec.Header.Get("WARC-Target-URI")
-				block, _ := io.ReadAll(rec.Content)
-				i := bytes.Index(block, []byte("\r\n\r\n"))
-				if i < 0 || !bytes.Equal(block[i+4:], want[u]) {
-					t.Errorf("independent reader: response for %s does not hold the body the server sent", u)
-				}
-				if !strings.HasPrefix(string(block), "HTTP/1.1 200") {
-					t.Errorf("independent reader: response block starts %.20q", block)
-				}
-				seen[u] = true
-			}
-			rec.Content.Close()
+			seen[u] = true
 		}
-		r.Close()
-		f.Close()
 	}
 	if len(seen) != 3 || types["request"] != 3 || types["metadata"] != 1 {
 		t.Errorf("independent reader saw responses %v and record types %v; want 3 responses, 3 requests, 1 metadata", seen, types)

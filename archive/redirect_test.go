@@ -1,14 +1,12 @@
 package archive
 
 import (
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	cbwarc "github.com/CorentinB/warc"
+	"github.com/bantrack/bantrack/internal/warctest"
 )
 
 func redirect(u string, status int, loc string) Exchange {
@@ -73,28 +71,10 @@ func TestChains(t *testing.T) {
 		t.Errorf("a chain crossed a batch's metadata records: %v", got)
 	}
 
-	f, err := os.Open(filepath.Join(dir, w1.Responses[0].File))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := cbwarc.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for {
-		rec, err := r.ReadRecord()
-		if err == io.EOF || rec == nil {
-			break
+	for _, rec := range warctest.File(t, filepath.Join(dir, w1.Responses[0].File)) {
+		if rec.URI() == "http://h/a" && rec.Type() == "response" {
+			truncated = rec.Get("WARC-Truncated")
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec.Header.Get("WARC-Target-URI") == "http://h/a" && rec.Header.Get("WARC-Type") == "response" {
-			truncated = rec.Header.Get("WARC-Truncated")
-		}
-		rec.Content.Close()
 	}
 	if truncated != "length" {
 		t.Errorf("independent reader: WARC-Truncated %q on the cut redirect; want length", truncated)

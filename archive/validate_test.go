@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	cbwarc "github.com/CorentinB/warc"
+	"github.com/bantrack/bantrack/internal/warctest"
 	"github.com/nlnwa/gowarc/v3"
 )
 
@@ -112,57 +111,38 @@ func TestRecordsValidate(t *testing.T) {
 		}
 
 		// The second library, with digests and lengths computed here.
-		cr, err := cbwarc.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n = 0
-		for {
-			rec, err := cr.ReadRecord()
-			if err == io.EOF || rec == nil {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			block, err := io.ReadAll(rec.Content)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec.Content.Close()
-			typ := rec.Header.Get("WARC-Type")
+		recs := warctest.Bytes(t, name, data)
+		for _, rec := range recs {
+			typ, block := rec.Type(), rec.Block
 			wantCut := ""
-			if typ == "response" && rec.Header.Get("WARC-Target-URI") == "https://example.org/big" {
+			if typ == "response" && rec.URI() == "https://example.org/big" {
 				wantCut = "length"
 			}
-			if got := rec.Header.Get("WARC-Truncated"); got != wantCut {
-				t.Errorf("%s: %s record of %s: WARC-Truncated %q; want %q", name, typ, rec.Header.Get("WARC-Target-URI"), got, wantCut)
+			if got := rec.Get("WARC-Truncated"); got != wantCut {
+				t.Errorf("%s: %s record of %s: WARC-Truncated %q; want %q", name, typ, rec.URI(), got, wantCut)
 			}
-			if cl, _ := strconv.Atoi(rec.Header.Get("Content-Length")); cl != len(block) {
+			if cl, _ := strconv.Atoi(rec.Get("Content-Length")); cl != len(block) {
 				t.Errorf("%s: %s record: Content-Length %d; block is %d bytes", name, typ, cl, len(block))
 			}
-			if got, want := rec.Header.Get("WARC-Block-Digest"), sha256Field(block); got != want {
+			if got, want := rec.Get("WARC-Block-Digest"), sha256Field(block); got != want {
 				t.Errorf("%s: %s record: WARC-Block-Digest %s; want %s", name, typ, got, want)
 			}
 			if typ == "response" || typ == "request" {
-				head, body, ok := bytes.Cut(block, []byte("\r\n\r\n"))
-				if !ok {
+				body := rec.Body()
+				if body == nil {
 					t.Fatalf("%s: %s record has no end of HTTP header", name, typ)
 				}
-				if got, want := rec.Header.Get("WARC-Payload-Digest"), sha256Field(body); got != want {
+				if got, want := rec.Get("WARC-Payload-Digest"), sha256Field(body); got != want {
 					t.Errorf("%s: %s record: WARC-Payload-Digest %s; want %s", name, typ, got, want)
 				}
-				if typ == "response" {
-					if _, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(append(head, "\r\n\r\n"...))), nil); err != nil {
-						t.Errorf("%s: response record's HTTP header does not parse: %v", name, err)
-					}
+				if _, err := rec.Response(); typ == "response" && err != nil {
+					t.Errorf("%s: response record's HTTP header does not parse: %v", name, err)
 				}
-			} else if rec.Header.Get("WARC-Payload-Digest") != "" {
+			} else if rec.Get("WARC-Payload-Digest") != "" {
 				t.Errorf("%s: %s record carries a payload digest", name, typ)
 			}
-			n++
 		}
-		cr.Close()
+		n = len(recs)
 		if want := map[string]int{"archive": 8, "pack": 3}[name]; n != want {
 			t.Errorf("%s: second reader read %d records; want %d", name, n, want)
 		}

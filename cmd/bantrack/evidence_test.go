@@ -9,13 +9,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	cbwarc "github.com/CorentinB/warc"
+	"github.com/bantrack/bantrack/internal/warctest"
 
 	"github.com/bantrack/bantrack/internal/fixture"
 )
@@ -71,18 +70,11 @@ type packRecord struct {
 	block                 []byte
 }
 
-// readArchive reads every WARC file of the data folder's archive, oldest first, with readPack.
+// readArchive reads every WARC file of the data folder's archive, oldest first, with the
+// independent reader.
 func readArchive(t *testing.T, data string) []packRecord {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no archive files in %s (%v)", data, err)
-	}
-	var out []packRecord
-	for _, f := range files {
-		out = append(out, readPack(t, f)...)
-	}
-	return out
+	return packRecords(warctest.Dir(t, filepath.Join(data, "archive")))
 }
 
 // httpStatus is the status code of a response record's block, 0 when it has none.
@@ -93,36 +85,16 @@ func httpStatus(block []byte) int {
 	return code
 }
 
-// readPack reads a WARC file with github.com/CorentinB/warc, a reader written apart from the
-// library that wrote the file.
+// readPack reads a WARC file with the independent reader (internal/warctest).
 func readPack(t *testing.T, path string) []packRecord {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := cbwarc.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var out []packRecord
-	for {
-		rec, err := r.ReadRecord()
-		if err == io.EOF || rec == nil {
-			break
-		}
-		if err != nil {
-			t.Fatalf("independent reader: %v", err)
-		}
-		block, err := io.ReadAll(rec.Content)
-		if err != nil {
-			t.Fatalf("independent reader: %v", err)
-		}
-		rec.Content.Close()
-		out = append(out, packRecord{typ: rec.Header.Get("WARC-Type"), uri: rec.Header.Get("WARC-Target-URI"),
-			contentType: rec.Header.Get("Content-Type"), truncated: rec.Header.Get("WARC-Truncated"), block: block})
+	return packRecords(warctest.File(t, path))
+}
+
+func packRecords(recs []warctest.Record) []packRecord {
+	out := make([]packRecord, len(recs))
+	for i, r := range recs {
+		out[i] = packRecord{typ: r.Type(), uri: r.URI(), contentType: r.Get("Content-Type"), truncated: r.Get("WARC-Truncated"), block: r.Block}
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,14 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	cbwarc "github.com/CorentinB/warc"
+	"github.com/bantrack/bantrack/internal/warctest"
 
 	"github.com/bantrack/bantrack/archive"
 	"github.com/bantrack/bantrack/article"
@@ -100,50 +97,18 @@ type warcRecord struct {
 // readArchive reads every file of the archive with the independent reader, in order.
 func readArchive(t *testing.T, dir string) []warcRecord {
 	t.Helper()
-	files, err := archive.Files(dir)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("archive files %v (%v)", files, err)
-	}
 	var out []warcRecord
-	for _, name := range files {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := cbwarc.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			rec, err := r.ReadRecord()
-			if err == io.EOF || rec == nil {
-				break
-			}
+	for _, rec := range warctest.Dir(t, dir) {
+		wr := warcRecord{typ: rec.Type(), id: rec.Get("WARC-Record-ID"), uri: rec.URI(),
+			concurrentTo: rec.Get("WARC-Concurrent-To"), refersTo: rec.Get("WARC-Refers-To")}
+		if wr.typ == "response" {
+			resp, err := rec.Response()
 			if err != nil {
-				t.Fatalf("independent reader, %s: %v", name, err)
+				t.Fatalf("independent reader: response for %s: %v", wr.uri, err)
 			}
-			block, err := io.ReadAll(rec.Content)
-			rec.Content.Close()
-			if err != nil {
-				t.Fatalf("independent reader, %s: %v", name, err)
-			}
-			wr := warcRecord{typ: rec.Header.Get("WARC-Type"), id: rec.Header.Get("WARC-Record-ID"), uri: rec.Header.Get("WARC-Target-URI"),
-				concurrentTo: rec.Header.Get("WARC-Concurrent-To"), refersTo: rec.Header.Get("WARC-Refers-To")}
-			if wr.typ == "response" {
-				resp, err := http.ReadResponse(bufioReader(block), nil)
-				if err != nil {
-					t.Fatalf("independent reader: response for %s: %v", wr.uri, err)
-				}
-				wr.status, wr.location = resp.StatusCode, resp.Header.Get("Location")
-				if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
-					wr.body = block[i+4:]
-				}
-				resp.Body.Close()
-			}
-			out = append(out, wr)
+			wr.status, wr.location, wr.body = resp.StatusCode, resp.Header.Get("Location"), rec.Body()
 		}
-		r.Close()
-		f.Close()
+		out = append(out, wr)
 	}
 	return out
 }
@@ -355,8 +320,6 @@ func uris(rs []warcRecord) []string {
 	}
 	return out
 }
-
-func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
 
 // TestRetentionRedirects: retention keeps the redirects that led to a ban-related document's page
 // with it (their locations moved to the rewritten file) and drops those of a page that is not
