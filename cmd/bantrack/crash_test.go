@@ -94,6 +94,38 @@ func (c *child) kill() (killed bool, err error) {
 	return false, err
 }
 
+// killCrawls runs n crawls with the global flags g one after the other, all but every plainEvery-th
+// with --refresh, and sends each SIGKILL after delay(i) unless it ended first; a crawl that ends
+// on its own must end well. It returns how many the kill ended and how many finished.
+func killCrawls(t *testing.T, g []string, n, plainEvery int, delay func(i int) time.Duration) (killed, finished int) {
+	t.Helper()
+	for i := range n {
+		args := append(slices.Clone(g), "crawl")
+		if i%plainEvery != 0 {
+			args = append(args, "--refresh")
+		}
+		c := startChild(t, args...)
+		d := delay(i)
+		select {
+		case err := <-c.done:
+			finished++
+			if err != nil {
+				t.Fatalf("crawl %d ended on its own with %v before its kill at %v:\n%s", i, err, d, c.stderr.String())
+			}
+		case <-time.After(d):
+			switch ok, err := c.kill(); {
+			case ok:
+				killed++
+			case err != nil:
+				t.Fatalf("crawl %d: %v before its kill:\n%s", i, err, c.stderr.String())
+			default:
+				finished++
+			}
+		}
+	}
+	return killed, finished
+}
+
 // slowFeeds writes a copy of the fixture feeds file whose sources fetch at rate requests a second,
 // so that a crawl takes long enough for kills and signals to land in the middle of it.
 func slowFeeds(t *testing.T, feeds string, rate string) string {
@@ -155,38 +187,16 @@ func TestCrawlSurvivesKills(t *testing.T) {
 	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 6))
 	const kills = 20
-	killed, finished := 0, 0
-	for i := range kills {
-		args := append(slices.Clone(g), "crawl")
-		if i%4 != 0 {
-			// Fetch and index everything again, so kills land in index writes over known documents;
-			// a plain crawl after a finished one has nothing left to do and would end before its kill.
-			args = append(args, "--refresh")
-		}
-		c := startChild(t, args...)
-		delay := time.Duration(rng.Int64N(int64(cleanTook)))
+	// Every crawl but each fourth fetches and indexes everything again, so that kills land in index
+	// writes over known documents: a plain crawl after a finished one has nothing left to do and
+	// would end before its kill.
+	killed, finished := killCrawls(t, g, kills, 4, func(i int) time.Duration {
 		if i < 5 {
 			// early kills land while the state store and the index are being created
-			delay = time.Duration(rng.Int64N(int64(300 * time.Millisecond)))
+			return time.Duration(rng.Int64N(int64(300 * time.Millisecond)))
 		}
-		select {
-		case err := <-c.done:
-			// It finished before the kill: it must have finished well.
-			finished++
-			if err != nil {
-				t.Fatalf("crawl %d ended on its own with %v before its kill at %v:\n%s", i, err, delay, c.stderr.String())
-			}
-		case <-time.After(delay):
-			switch ok, err := c.kill(); {
-			case ok:
-				killed++
-			case err != nil:
-				t.Fatalf("crawl %d: %v before its kill:\n%s", i, err, c.stderr.String())
-			default:
-				finished++
-			}
-		}
-	}
+		return time.Duration(rng.Int64N(int64(cleanTook)))
+	})
 	t.Logf("%d crawls: %d killed with SIGKILL, %d finished before their kill", kills, killed, finished)
 	if killed < kills/2 {
 		t.Errorf("only %d of %d crawls were killed mid-work; want most of them", killed, kills)

@@ -8,12 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -173,35 +171,7 @@ func TestRedirectCrawlSurvivesKills(t *testing.T) {
 	data := t.TempDir()
 	g := []string{"--config", feeds, "--data", data, "--log-level", "warn"}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
-	killed := 0
-	for i := range 10 {
-		args := append(slices.Clone(g), "crawl")
-		if i%3 != 0 {
-			args = append(args, "--refresh")
-		}
-		cmd := bantrackCmd(t, args...)
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("crawl %d ended on its own with %v:\n%s", i, err, errb.String())
-			}
-		case <-time.After(time.Duration(rng.Int64N(int64(cleanTook)))):
-			cmd.Process.Signal(syscall.SIGKILL)
-			err := <-done
-			if ee, ok := err.(*exec.ExitError); ok && ee.ProcessState.Sys().(syscall.WaitStatus).Signaled() {
-				killed++
-			} else if err != nil {
-				t.Fatalf("crawl %d: %v before its kill:\n%s", i, err, errb.String())
-			}
-		}
-	}
+	killed, _ := killCrawls(t, g, 10, 3, func(int) time.Duration { return time.Duration(rng.Int64N(int64(cleanTook))) })
 	t.Logf("10 crawls, %d killed with SIGKILL", killed)
 	if killed < 4 {
 		t.Errorf("only %d of 10 crawls were killed mid-work", killed)
