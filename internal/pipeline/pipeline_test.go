@@ -45,17 +45,25 @@ func demoSites(t *testing.T) (*fixture.Server, *config.Config) {
 	return srv, cfg
 }
 
+// openWriter opens a new data folder for writing in a temporary directory; it is closed when the
+// test ends.
+func openWriter(t *testing.T) (dir string, st *Store) {
+	t.Helper()
+	dir = t.TempDir()
+	st, err := OpenWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return dir, st
+}
+
 // TestCrawlRecordsEverything crawls the fixture sites twice through the pipeline and checks what
 // each stage left: documents in the index (once each), seen records, source health, the status
 // snapshot, and an index closed between commits (a reader can open it while the store is open).
 func TestCrawlRecordsEverything(t *testing.T) {
 	cfg := demoConfig(t)
-	dir := t.TempDir()
-	st, err := OpenWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, st := openWriter(t)
 	var stages Stages
 	p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Stages: &stages}
 	ctx := context.Background()

@@ -171,12 +171,7 @@ sources:
 func TestRedirectsArchived(t *testing.T) {
 	srv := newMovedSite(t)
 	cfg := movedConfig(t, srv)
-	dir := t.TempDir()
-	st, err := OpenWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, st := openWriter(t)
 	ctx := context.Background()
 	crawl := func(refresh bool) {
 		t.Helper()
@@ -351,12 +346,7 @@ func TestRetentionRedirects(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Archive.MaxSize, cfg.Archive.FileSize = 1, 1 // every batch in a file of its own; every file over the bound
-	dir := t.TempDir()
-	st, err := OpenWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, st := openWriter(t)
 	ctx := context.Background()
 	for _, refresh := range []bool{false, true} { // the second crawl's retention compacts the first's file
 		p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: refresh}

@@ -177,12 +177,7 @@ func analyzeOne(a article.Article) article.Article { return Analyze([]article.Ar
 func TestRetainKeepsEarlierBanVersions(t *testing.T) {
 	srv, cfg := demoSites(t)
 	cfg.Archive.FileSize = 16 << 10
-	dir := t.TempDir()
-	st, err := OpenWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, st := openWriter(t)
 	ctx := context.Background()
 	// the wire's feed alone: its sitemap gives the page the title the news sitemap still has
 	srcs := cfg.Sources[:1]
@@ -204,7 +199,7 @@ func TestRetainKeepsEarlierBanVersions(t *testing.T) {
 		return a
 	}
 	var target article.Article
-	err = st.State.SeenDocs(func(d state.Doc) error {
+	err := st.State.SeenDocs(func(d state.Doc) error {
 		if a := get(d.ID); target.ID == "" && a.Ban.Related && len(d.Versions) == 1 {
 			target = a
 		}
@@ -259,12 +254,7 @@ func TestRetainKeepsEarlierBanVersions(t *testing.T) {
 func TestRetainSettledFiles(t *testing.T) {
 	cfg := demoConfig(t)
 	cfg.Archive.FileSize = 16 << 10
-	dir := t.TempDir()
-	st, err := OpenWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, st := openWriter(t)
 	ctx := context.Background()
 	crawl := func(refresh bool) {
 		p := &Pipeline{Log: slog.New(slog.DiscardHandler), Config: cfg, Store: st, Refresh: refresh}
