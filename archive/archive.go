@@ -439,6 +439,18 @@ func Files(dir string) ([]string, error) {
 	return out, nil
 }
 
+// Begun is when the file name was begun, to the second, from its name
+// (bantrack-YYYYMMDDhhmmss-NNNN.warc.gz, or a rewrite of it); false for a name of another form.
+// Every record of a file was written at or after that time.
+func Begun(name string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(canonical(name), "bantrack-")
+	if !ok || len(rest) < len("20060102150405") {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102150405", rest[:len("20060102150405")])
+	return t, err == nil
+}
+
 // Raw returns the bytes of the record at loc as stored: one gzip member, for copying into an
 // evidence pack unchanged.
 func Raw(dir string, loc Location) ([]byte, error) {

@@ -146,3 +146,18 @@ func TestRotateAfterRewrite(t *testing.T) {
 		t.Errorf("files %v; want the rewrite %s, the second file %s, then the new file %s", files, c.New, loc1.File, loc2.File)
 	}
 }
+
+// TestBegun: a file's name says when it was begun, rewrites included; other names say nothing.
+func TestBegun(t *testing.T) {
+	want := time.Date(2026, 12, 6, 22, 15, 0, 0, time.UTC)
+	for _, name := range []string{"bantrack-20261206221500-0003.warc.gz", "bantrack-20261206221500-0003-r2.warc.gz"} {
+		if got, ok := Begun(name); !ok || !got.Equal(want) {
+			t.Errorf("Begun(%s) = %v, %v; want %v", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"crawl.warc.gz", "bantrack-2026.warc.gz", "bantrack-2026120622150x-0001.warc.gz"} {
+		if _, ok := Begun(name); ok {
+			t.Errorf("Begun(%s) ok; want no time from a name of another form", name)
+		}
+	}
+}

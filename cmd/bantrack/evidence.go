@@ -156,7 +156,7 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 		tmp.Close()
 		return err
 	}
-	records, redirects := 0, 0
+	records, redirects, takedowns := 0, 0, 0
 	for _, art := range arts {
 		vs, err := a.versions(art)
 		if err != nil {
@@ -190,6 +190,21 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 			latest = rec.ID
 			records++
 		}
+		// a notice taken down: the answer that showed it, and the record saying so
+		if gone, _ := pipeline.Takedown(dir, art.ID, readerWait); !gone.IsZero() {
+			locs, err := pipeline.TakedownEvidence(dir, art.ID, gone)
+			if err != nil {
+				tmp.Close()
+				return err
+			}
+			for _, loc := range locs {
+				if err := pack.Copy(adir, loc); err != nil {
+					tmp.Close()
+					return err
+				}
+			}
+			takedowns++
+		}
 		data, err := json.Marshal(art)
 		if err != nil {
 			tmp.Close()
@@ -213,6 +228,9 @@ func runEvidence(ctx context.Context, a *app, args []string) error {
 	via := ""
 	if redirects > 0 {
 		via = " (after " + plural(redirects, "redirect", "redirects") + " that led to them)"
+	}
+	if takedowns > 0 {
+		via += ", the takedown of " + plural(takedowns, "page", "pages")
 	}
 	fmt.Fprintf(a.stdout, "wrote %s: %s, %s%s and one record each\n", *out,
 		plural(len(arts), "document", "documents"), plural(records, "archived response", "archived responses"), via)

@@ -159,6 +159,23 @@ func TestRecheckTakenDown(t *testing.T) {
 	if !strings.Contains(out, "taken down: the page answered 410 Gone") {
 		t.Errorf("show --versions does not say the page was taken down:\n%s", out)
 	}
+	// An evidence pack carries the 410 answer and the takedown record, after the page's versions.
+	pack := filepath.Join(t.TempDir(), "gone.warc.gz")
+	if out, errs, code := runCmd(t, nil, append(g, "evidence", gone.ID, "-o", pack)...); code != 0 || !strings.Contains(out, "the takedown of 1 page") {
+		t.Fatalf("evidence exit %d\n%s\n%s", code, out, errs)
+	}
+	var packGone, packTakedown int
+	for _, r := range readPack(t, pack) {
+		switch {
+		case r.typ == "response" && r.uri == gone.URL && httpStatus(r.block) == http.StatusGone && bytes.Equal(httpBody(r.block), notice):
+			packGone++
+		case r.typ == "metadata" && r.contentType == pipeline.TakedownRecordType && strings.Contains(string(r.block), gone.ID):
+			packTakedown++
+		}
+	}
+	if packGone != 1 || packTakedown != 1 {
+		t.Errorf("the evidence pack holds %d 410 answers and %d takedown records for %s; want one each", packGone, packTakedown, gone.ID)
+	}
 	// The web page says it too.
 	ts := serveFolder(t, data, feeds)
 	resp, err := http.Get(ts.URL + "/documents/" + gone.ID)

@@ -57,6 +57,62 @@ func Takedown(dir, id string, wait time.Duration) (time.Time, int) {
 	return d.Gone, d.GoneStatus
 }
 
+// TakedownEvidence finds the records of the re-check that first found a document's page taken
+// down, at gone (state.Doc.Gone): the redirects that led to the answer, the 404 or 410 answer
+// itself (unless retention dropped it: a document that is not ban-related), and the takedown
+// record, in that order. It reads only the files written from about that time on, and stops at
+// the record.
+func TakedownEvidence(dir, id string, gone time.Time) ([]archive.Location, error) {
+	adir := ArchivePath(dir)
+	files, err := archive.Files(adir)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	for i, name := range files {
+		if at, ok := archive.Begun(name); ok && !at.After(gone) {
+			start = i // the file being written when the re-check wrote its records
+		}
+	}
+	errFound := errors.New("found")
+	for _, name := range files[start:] {
+		chains := archive.NewChains()
+		responses := map[string]archive.Location{}
+		var out []archive.Location
+		err := archive.ScanFile(adir, name, func(r archive.Record) error {
+			chains.Add(r)
+			if r.Type == "response" {
+				responses[r.ID] = r.Location
+			}
+			if r.Type != "metadata" || r.ContentType != TakedownRecordType {
+				return nil
+			}
+			var td struct {
+				ID      string    `json:"id"`
+				Checked time.Time `json:"checked"`
+			}
+			if json.Unmarshal(r.Body, &td) != nil || td.ID != id || !td.Checked.Equal(gone) {
+				return nil
+			}
+			for _, h := range chains.Of(r.RefersTo) {
+				out = append(out, h.Location)
+			}
+			if loc, ok := responses[r.RefersTo]; ok {
+				out = append(out, loc)
+			}
+			out = append(out, r.Location)
+			return errFound
+		})
+		if errors.Is(err, errFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("document %s: no takedown record of %s in the archive", id, gone.Format(time.RFC3339))
+}
+
 // scanVersions reads the whole archive for the records of a document (by id), the responses they
 // refer to (a record refers to a response of its own file, written in the same batch; the
 // response's URL may be where a redirect led, not the document's), and the redirects before them.
