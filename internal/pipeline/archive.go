@@ -97,10 +97,15 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 	}
 	metas := make([]archive.Meta, 0, len(raw))
 	metaOf := map[string]int{}
+	// the content's digest, not the stored bytes' (gzipped when the server compressed them)
+	shas := map[int]string{}
 	for _, a := range raw {
 		ex, ok := pageOf[a.ID]
 		if ok {
-			a.SHA256 = sha256Hex(res.Exchanges[ex].Content())
+			if _, done := shas[ex]; !done {
+				shas[ex] = sha256Hex(res.Exchanges[ex].Content())
+			}
+			a.SHA256 = shas[ex]
 		} else {
 			ex = -1
 		}
@@ -126,8 +131,7 @@ func (p *Pipeline) archiveResult(res crawler.Result, raw []article.Article, k kn
 			ar.meta = w.Metas[i]
 		}
 		if ex, ok := pageOf[a.ID]; ok {
-			// the content's digest, not the stored bytes' (gzipped when the server compressed them)
-			ar.sha, ar.response, ar.page = sha256Hex(res.Exchanges[ex].Content()), w.Responses[ex], true
+			ar.sha, ar.response, ar.page = shas[ex], w.Responses[ex], true
 			if hops := res.Exchanges[ex].Hops; hops > 0 && hops <= ex {
 				ar.redirects = w.Responses[ex-hops : ex]
 			}
