@@ -61,8 +61,9 @@ type Options struct {
 	KeepExchanges bool
 
 	Stats *Stats // when set, article fetch and page reading times are added to it (benchmarks)
-	// OnFetch, when set, is called after each article page fetch with its source, duration and
-	// error (nil on success), from the fetching goroutine (metrics).
+	// OnFetch, when set, is called after each fetch (a listing, feed, sitemap or article page, its
+	// retries included; not robots.txt) with its source, duration and error (nil on success), from
+	// the fetching goroutine (metrics).
 	OnFetch func(source string, took time.Duration, err error)
 }
 
@@ -668,9 +669,6 @@ func (c *Crawler) fetchPage(ctx context.Context, s *session, u string) (Page, in
 	start := time.Now()
 	resp, err := c.fetch(ctx, s, u, false)
 	c.opts.Stats.addFetch(start)
-	if c.opts.OnFetch != nil {
-		c.opts.OnFetch(s.src.Name, time.Since(start), err)
-	}
 	if err != nil {
 		return Page{}, -1, err
 	}

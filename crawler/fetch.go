@@ -85,8 +85,17 @@ func (c *Crawler) host(h string, perSecond float64) *host {
 }
 
 // fetch GETs rawURL for the session's source, with retries. When conditional is set it sends the
-// stored validators and reports a 304 as NotModified.
+// stored validators and reports a 304 as NotModified. Options.OnFetch hears of each.
 func (c *Crawler) fetch(ctx context.Context, s *session, rawURL string, conditional bool) (*response, error) {
+	start := time.Now()
+	resp, err := c.fetchRetrying(ctx, s, rawURL, conditional)
+	if c.opts.OnFetch != nil {
+		c.opts.OnFetch(s.src.Name, time.Since(start), err)
+	}
+	return resp, err
+}
+
+func (c *Crawler) fetchRetrying(ctx context.Context, s *session, rawURL string, conditional bool) (*response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)

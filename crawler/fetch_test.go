@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -268,5 +269,37 @@ func TestRateLimit(t *testing.T) {
 	}
 	if d := time.Since(start); d < 280*time.Millisecond {
 		t.Errorf("4 requests at 10/s took %v; want at least 300ms", d)
+	}
+}
+
+// TestOnFetchHearsEveryFetch: the metrics hook hears of the listing and of every page, the page
+// that failed (after its retries) with its error, and not of robots.txt.
+func TestOnFetchHearsEveryFetch(t *testing.T) {
+	s := newSite(t)
+	s.handle("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n")
+	s.handle("/rss.xml", "application/rss+xml", rss(
+		rssItem("CAC reviews Micron products", s.URL+"/a", "Review.", "Thu, 17 Sep 2026 10:00:00 GMT"),
+		rssItem("MIIT notice", s.URL+"/b", "Notice.", "Thu, 17 Sep 2026 11:00:00 GMT"),
+		rssItem("A notice withdrawn", s.URL+"/gone", "Gone.", "Thu, 17 Sep 2026 12:00:00 GMT"),
+	))
+	s.handle("/a", "text/html; charset=utf-8", articlePage("CAC reviews Micron products", "2026-09-17T08:15:00Z", loremEN...))
+	s.handle("/b", "text/html; charset=utf-8", articlePage("MIIT notice", "2026-09-17T09:15:00Z", loremEN...))
+	var mu sync.Mutex
+	heard := map[string]int{}
+	failed := 0
+	c := testCrawler(t, &MemStore{})
+	c.opts.OnFetch = func(source string, took time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		heard[source]++
+		if err != nil {
+			failed++
+		}
+	}
+	if _, err := c.Crawl(context.Background(), testSource("wire", config.KindFeed, s.URL+"/rss.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if heard["wire"] != 4 || failed != 1 || len(heard) != 1 {
+		t.Errorf("OnFetch heard %v, %d failed; want 4 fetches of wire (the feed, three pages), one failed", heard, failed)
 	}
 }

@@ -44,11 +44,11 @@ func NewMetrics() *Metrics {
 		Name: "bantrack_fetches_total", Help: "HTTP requests the crawler made for a source (listings and article pages) in this process.",
 	}, []string{"source"})
 	m.fetchDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "bantrack_fetch_duration_seconds", Help: "How long one article page took to fetch, by source, in this process.",
+		Name: "bantrack_fetch_duration_seconds", Help: "How long one fetch (a listing, feed, sitemap or article page, retries included) took, by source, in this process.",
 		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
 	}, []string{"source"})
 	m.fetchErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "bantrack_fetch_errors_total", Help: "Article page fetches that failed in this process, by source and kind of error (a failed listing counts in bantrack_crawl_errors_total).",
+		Name: "bantrack_fetch_errors_total", Help: "Fetches (listings, feeds, sitemaps, article pages) that failed in this process after their retries, by source and kind of error; a failed listing also fails its crawl (bantrack_crawl_errors_total).",
 	}, []string{"source", "kind"})
 	m.digestSends = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "bantrack_digest_sends_total", Help: "Digests sent by this process.",
