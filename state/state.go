@@ -533,6 +533,10 @@ type Health struct {
 	ItemsLast   int       `json:"items_last_run"`
 	NewLast     int       `json:"new_last_run"`
 	Docs        int       `json:"docs"`
+	// RequestsLast and TookLastS are the HTTP requests the last run made (listing, pages, retries,
+	// redirects) and how long it took, for the metrics of a process that did not crawl (serve).
+	RequestsLast int     `json:"requests_last_run,omitempty"`
+	TookLastS    float64 `json:"took_last_run_s,omitempty"`
 }
 
 // Health returns a source's record; a source never run has a zero record.

@@ -129,6 +129,8 @@ type storeDescs struct {
 	failing     *prometheus.Desc
 	items       *prometheus.Desc
 	lastIndexed *prometheus.Desc
+	lastReqs    *prometheus.Desc
+	lastTook    *prometheus.Desc
 	sourceDocs  *prometheus.Desc
 	lastDigest  *prometheus.Desc
 	up          *prometheus.Desc
@@ -145,6 +147,8 @@ func newStoreDescs() storeDescs {
 		failing:     prometheus.NewDesc("bantrack_source_failing", "1 when a source's last crawl failed, else 0.", []string{"source"}, nil),
 		items:       prometheus.NewDesc("bantrack_source_last_items", "Items a source's listing had on the last crawl that read it.", []string{"source"}, nil),
 		lastIndexed: prometheus.NewDesc("bantrack_source_last_indexed", "Documents a source's last crawl indexed.", []string{"source"}, nil),
+		lastReqs:    prometheus.NewDesc("bantrack_source_last_requests", "HTTP requests a source's last crawl made (listing, pages, retries, redirects), whichever process crawled.", []string{"source"}, nil),
+		lastTook:    prometheus.NewDesc("bantrack_source_last_crawl_duration_seconds", "How long a source's last crawl took, whichever process crawled.", []string{"source"}, nil),
 		sourceDocs:  prometheus.NewDesc("bantrack_source_documents", "Documents in the index from a source.", []string{"source"}, nil),
 		lastDigest:  prometheus.NewDesc("bantrack_digest_last_sent_timestamp_seconds", "When the last digest was sent (Unix time; absent if never).", nil, nil),
 		up:          prometheus.NewDesc("bantrack_store_up", "1 when the index and state could be read at this scrape, else 0.", nil, nil),
@@ -153,7 +157,7 @@ func newStoreDescs() storeDescs {
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.d.documents, c.d.indexBytes, c.d.seen, c.d.lastSuccess, c.d.lastRun,
-		c.d.lastError, c.d.failing, c.d.items, c.d.lastIndexed, c.d.sourceDocs, c.d.lastDigest, c.d.up} {
+		c.d.lastError, c.d.failing, c.d.items, c.d.lastIndexed, c.d.lastReqs, c.d.lastTook, c.d.sourceDocs, c.d.lastDigest, c.d.up} {
 		ch <- d
 	}
 }
@@ -193,6 +197,10 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 			gauge(c.d.failing, failing, src.Name)
 			gauge(c.d.items, float64(src.ItemsLast), src.Name)
 			gauge(c.d.lastIndexed, float64(src.NewLast), src.Name)
+			if !src.LastRun.IsZero() {
+				gauge(c.d.lastReqs, float64(src.RequestsLast), src.Name)
+				gauge(c.d.lastTook, src.TookLast.Seconds(), src.Name)
+			}
 			gauge(c.d.sourceDocs, float64(src.Documents), src.Name)
 		}
 	}

@@ -32,8 +32,11 @@ type SourceHealth struct {
 	LastErrorAt time.Time
 	ItemsLast   int
 	NewLast     int
-	Documents   int
-	NextRun     time.Time
+	// RequestsLast and TookLast are the HTTP requests the last run made and how long it took.
+	RequestsLast int
+	TookLast     time.Duration
+	Documents    int
+	NextRun      time.Time
 }
 
 type sourcesPage struct {

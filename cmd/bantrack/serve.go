@@ -155,7 +155,8 @@ func webStatus(rep *statusReport) *web.Status {
 	for _, s := range rep.Sources {
 		st.Sources = append(st.Sources, web.SourceHealth{Name: s.Name, Configured: s.Configured, Schedule: s.Schedule,
 			State: s.State, LastRun: s.LastRun, LastSuccess: s.LastSuccess, LastError: causeFirst(s.LastError),
-			LastErrorAt: s.LastErrorAt, ItemsLast: s.ItemsLast, NewLast: s.NewLast, Documents: s.Documents, NextRun: s.NextRun})
+			LastErrorAt: s.LastErrorAt, ItemsLast: s.ItemsLast, NewLast: s.NewLast, Documents: s.Documents, NextRun: s.NextRun,
+			RequestsLast: s.RequestsLast, TookLast: time.Duration(s.TookLastS * float64(time.Second))})
 	}
 	return st
 }

@@ -433,6 +433,13 @@ func TestServe(t *testing.T) {
 		if v, ok := value("bantrack_source_last_success_timestamp_seconds", map[string]string{"source": "cac-wxfb"}); !ok || time.Since(time.Unix(int64(v), 0)) > time.Hour {
 			t.Errorf("last success of cac-wxfb = %v, %v; want a recent time", v, ok)
 		}
+		// what the crawl (another process) did, read from the state
+		if v, ok := value("bantrack_source_last_requests", map[string]string{"source": "newswire"}); !ok || v < 2 {
+			t.Errorf("bantrack_source_last_requests{source=newswire} = %v, %v; want the listing and its pages", v, ok)
+		}
+		if v, ok := value("bantrack_source_last_crawl_duration_seconds", map[string]string{"source": "newswire"}); !ok || v <= 0 {
+			t.Errorf("bantrack_source_last_crawl_duration_seconds{source=newswire} = %v, %v", v, ok)
+		}
 		if v, ok := value("bantrack_index_size_bytes", nil); !ok || v <= 0 {
 			t.Errorf("bantrack_index_size_bytes = %v, %v", v, ok)
 		}

@@ -393,6 +393,7 @@ func (p *Pipeline) recordHealth(name string, res crawler.Result, sum SourceSumma
 	}
 	h.LastRun = now
 	h.NewLast = sum.Indexed
+	h.RequestsLast, h.TookLastS = sum.Requests, sum.Took.Seconds()
 	if !res.NotModified {
 		h.ItemsLast = sum.Listed
 	}

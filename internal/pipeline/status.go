@@ -87,8 +87,11 @@ type SourceStatus struct {
 	LastErrorAt time.Time `json:"last_error_at,omitzero"`
 	ItemsLast   int       `json:"items_last_run"` // items the listing had on the last run that read it
 	NewLast     int       `json:"indexed_last_run"`
-	Documents   int       `json:"documents"` // in the index
-	NextRun     time.Time `json:"next_run,omitzero"`
+	// HTTP requests the last run made (listing, pages, retries, redirects), and its length
+	RequestsLast int       `json:"requests_last_run"`
+	TookLastS    float64   `json:"took_last_run_s"`
+	Documents    int       `json:"documents"` // in the index
+	NextRun      time.Time `json:"next_run,omitzero"`
 }
 
 // ReadLiveStatus opens state.db and the index read-only. It fails with state.ErrBusy or
@@ -128,6 +131,7 @@ func CollectStatus(ctx context.Context, dir string, st *state.Store, ix *index.I
 		rep.Sources = append(rep.Sources, SourceStatus{
 			Name: h.Source, LastRun: h.LastRun, LastSuccess: h.LastSuccess, LastError: h.LastError,
 			LastErrorAt: h.LastErrorAt, ItemsLast: h.ItemsLast, NewLast: h.NewLast,
+			RequestsLast: h.RequestsLast, TookLastS: h.TookLastS,
 		})
 	}
 	if rep.Seen, err = st.SeenCount(); err != nil {
