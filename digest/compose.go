@@ -10,6 +10,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"net/http"
 	netmail "net/mail"
 	"slices"
 	"strings"
@@ -39,6 +40,15 @@ type Options struct {
 	// Changes marks documents whose text changed after publication (a silent edit found by a
 	// re-check): id → the changed lines ("- old", "+ new"). Such an item says so, with the lines.
 	Changes map[string]Change
+	// Takedowns marks documents whose page a re-check found taken down (404 or 410): id → when
+	// and what it answered. Such an item says so.
+	Takedowns map[string]Takedown
+}
+
+// Takedown is a published document whose page was taken down.
+type Takedown struct {
+	At     time.Time
+	Status int // 404 or 410
 }
 
 // Change is a silent edit of a document already published.
@@ -199,6 +209,7 @@ type item struct {
 	Partial   bool     // only the listing's title and summary were available
 	Changed   string   // "changed after publication: DATE", for a silent edit
 	Lines     []string // the changed lines
+	TakenDown string   // "taken down after publication: DATE (the page answers 410 Gone)"
 	published time.Time
 }
 
@@ -235,6 +246,10 @@ func buildView(arts []article.Article, opts Options, at time.Time) view {
 		if c, ok := opts.Changes[a.ID]; ok {
 			it.Changed = "changed after publication: " + c.At.UTC().Format("2006-01-02 15:04 UTC")
 			it.Lines = c.Lines
+		}
+		if td, ok := opts.Takedowns[a.ID]; ok {
+			it.TakenDown = fmt.Sprintf("taken down after publication: %s (the page answers %d %s)",
+				td.At.UTC().Format("2006-01-02 15:04 UTC"), td.Status, http.StatusText(td.Status))
 		}
 		if it.Watched {
 			g.Watched = true

@@ -223,3 +223,19 @@ func TestComposeErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeTakedown: an item whose page was taken down says so in both parts, with the time
+// and the answer; the others do not.
+func TestComposeTakedown(t *testing.T) {
+	arts := testArticles()
+	opts := testOptions()
+	at := time.Date(2026, 12, 6, 21, 40, 0, 0, time.UTC)
+	opts.Takedowns = map[string]Takedown{arts[0].ID: {At: at, Status: 410}}
+	_, p := compose(t, arts, opts)
+	want := "taken down after publication: 2026-12-06 21:40 UTC (the page answers 410 Gone)"
+	for part, body := range map[string]string{"text": p.Text, "HTML": p.HTML} {
+		if n := strings.Count(body, "taken down after publication"); n != 1 || !strings.Contains(body, want) {
+			t.Errorf("%s part: %d takedown lines; want one, %q", part, n, want)
+		}
+	}
+}

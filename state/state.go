@@ -384,23 +384,26 @@ func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
 // SetChecked records when documents' pages were last re-checked; ids the store has not seen
 // are skipped.
 func (s *Store) SetChecked(ids []string, at time.Time) error {
-	return s.updateDocs(ids, func(_ string, d *Doc) { d.Checked = at.UTC() })
+	return s.updateDocs(ids, func(_ string, d *Doc) bool { d.Checked = at.UTC(); return false })
 }
 
 // SetRecheck records a re-check of a document's page at `at` that got an answer: gone is the 404
 // or 410 it answered, 0 when it answered with the page (which clears Gone). Gone keeps the first
-// time the page was found gone.
-func (s *Store) SetRecheck(id string, at time.Time, gone int) error {
-	return s.updateDocs([]string{id}, func(_ string, d *Doc) {
+// time the page was found gone. When due is set, a page found gone now puts the document in the
+// digest outbox, in the same transaction.
+func (s *Store) SetRecheck(id string, at time.Time, gone int, due bool) error {
+	return s.updateDocs([]string{id}, func(_ string, d *Doc) bool {
 		d.Checked = at.UTC()
 		switch {
 		case gone == 0:
 			d.Gone, d.GoneStatus = time.Time{}, 0
 		case d.Gone.IsZero():
 			d.Gone, d.GoneStatus = at.UTC(), gone
+			return due
 		default:
 			d.GoneStatus = gone
 		}
+		return false
 	})
 }
 
@@ -411,12 +414,12 @@ func (s *Store) SetVersions(versions map[string][]Version) error {
 	for id := range versions {
 		ids = append(ids, id)
 	}
-	return s.updateDocs(ids, func(id string, d *Doc) { d.Versions = versions[id] })
+	return s.updateDocs(ids, func(id string, d *Doc) bool { d.Versions = versions[id]; return false })
 }
 
-// updateDocs changes the seen record of each id with change, in one transaction; ids the store
-// has not seen are skipped.
-func (s *Store) updateDocs(ids []string, change func(id string, d *Doc)) error {
+// updateDocs changes the seen record of each id with change, in one transaction, and puts in the
+// digest outbox those for which change says so; ids the store has not seen are skipped.
+func (s *Store) updateDocs(ids []string, change func(id string, d *Doc) (due bool)) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, id := range ids {
@@ -428,13 +431,18 @@ func (s *Store) updateDocs(ids []string, change func(id string, d *Doc)) error {
 			if err := json.Unmarshal(raw, &d); err != nil {
 				return fmt.Errorf("state: decode seen/%s: %w", id, err)
 			}
-			change(id, &d)
+			due := change(id, &d)
 			out, err := json.Marshal(d)
 			if err != nil {
 				return fmt.Errorf("state: encode seen/%s: %w", id, err)
 			}
 			if err := b.Put([]byte(id), out); err != nil {
 				return fmt.Errorf("state: write seen/%s: %w", id, err)
+			}
+			if due {
+				if err := tx.Bucket(bucketOutbox).Put([]byte(id), []byte(d.Checked.Format(time.RFC3339Nano))); err != nil {
+					return fmt.Errorf("state: outbox/%s: %w", id, err)
+				}
 			}
 		}
 		return nil

@@ -139,7 +139,7 @@ func (a *app) digestDryRun(ctx context.Context, cfg *config.Config, r digestRun)
 		return nil
 	}
 	opts := digestOptions(d, time.Now)
-	opts.Changes = sel.changes
+	opts.Changes, opts.Takedowns = sel.changes, sel.takedowns
 	msg, err := digest.Compose(sel.arts, opts)
 	if err != nil {
 		return &configError{fmt.Errorf("%s: digest: %w", cfg.Path, err)}
@@ -218,7 +218,7 @@ func (a *app) digest(ctx context.Context, cfg *config.Config, st *store, r diges
 		now = r.now
 	}
 	opts := digestOptions(cfg.Digest, now)
-	opts.Changes = sel.changes
+	opts.Changes, opts.Takedowns = sel.changes, sel.takedowns
 	msg, err := digest.Compose(arts, opts)
 	if err != nil {
 		return &configError{fmt.Errorf("%s: digest: %w", cfg.Path, err)}
@@ -270,15 +270,22 @@ func digestOptions(d config.Digest, now func() time.Time) digest.Options {
 type selection struct {
 	arts []article.Article // due documents to send, oldest due first
 	drop []string          // ids in the outbox that are not to be sent (sent before, gone, below min_score)
-	// changes are the silent edits among arts, with their changed lines; changedKeys the ledger
-	// keys that record each edit as sent, so that it is sent once.
+	// changes are the silent edits among arts, with their changed lines, and takedowns the pages
+	// found taken down; changedKeys the ledger keys that record each edit and takedown as sent, so
+	// that each is sent once.
 	changes     map[string]digest.Change
+	takedowns   map[string]digest.Takedown
 	changedKeys []string
 }
 
 // changedKey is the ledger key of one silent edit of a document.
 func changedKey(a article.Article) string {
 	return a.ID + "@changed:" + a.Changed.UTC().Format(time.RFC3339Nano)
+}
+
+// goneKey is the ledger key of a document's page found taken down at gone.
+func goneKey(id string, gone time.Time) string {
+	return id + "@gone:" + gone.UTC().Format(time.RFC3339Nano)
 }
 
 // selectForDigest reads the outbox: the documents that became due (indexed as ban-related) and
@@ -324,11 +331,27 @@ func selectForDigest(ctx context.Context, d config.Digest, ix *index.Index, st *
 			return sel, fmt.Errorf("digest: read ledger: %w", err)
 		}
 		a, err := ix.Get(id)
-		if sent && err == nil && !a.Changed.IsZero() {
-			// sent before, then edited: due again once, as a change
-			if sent, err = st.Sent(changedKey(a)); err != nil {
-				return sel, fmt.Errorf("digest: read ledger: %w", err)
+		doc, _, derr := st.Doc(id)
+		if derr != nil {
+			return sel, fmt.Errorf("digest: read %s: %w", id, derr)
+		}
+		// Sent before, then edited or taken down: due again once for each of those not yet sent.
+		var changeSent, goneSent bool
+		var lerr error
+		if err == nil && !a.Changed.IsZero() {
+			if changeSent, lerr = st.Sent(changedKey(a)); lerr != nil {
+				return sel, fmt.Errorf("digest: read ledger: %w", lerr)
 			}
+		}
+		if !doc.Gone.IsZero() {
+			if goneSent, lerr = st.Sent(goneKey(id, doc.Gone)); lerr != nil {
+				return sel, fmt.Errorf("digest: read ledger: %w", lerr)
+			}
+		}
+		newChange := err == nil && !a.Changed.IsZero() && !changeSent
+		newGone := !doc.Gone.IsZero() && !goneSent
+		if sent && (newChange || newGone) {
+			sent = false
 		}
 		if sent {
 			sel.drop = append(sel.drop, id)
@@ -349,6 +372,16 @@ func selectForDigest(ctx context.Context, d config.Digest, ix *index.Index, st *
 			continue // stays due
 		}
 		sel.arts = append(sel.arts, a)
+		if newGone {
+			if sel.takedowns == nil {
+				sel.takedowns = map[string]digest.Takedown{}
+			}
+			sel.takedowns[id] = digest.Takedown{At: doc.Gone, Status: doc.GoneStatus}
+			sel.changedKeys = append(sel.changedKeys, goneKey(id, doc.Gone))
+		}
+		if !newChange {
+			sel.arts[len(sel.arts)-1].Changed = time.Time{} // sent as a change before: not said again
+		}
 	}
 	dir := filepath.Dir(st.Path())
 	for _, a := range sel.arts {

@@ -96,14 +96,29 @@ func TestRecheckSilentEdit(t *testing.T) {
 // TestRecheckTakenDown: a regulator takes a notice down after bantrack read it. crawl --recheck
 // reports it gone, keeps the document as it was indexed, and archives what was read: the 410 page
 // (evidence of the takedown), and the 304 answer of every page that did not change, all read
-// back by an independent WARC reader. A listing that fails is archived too.
+// back by an independent WARC reader; the next digest says the notice was taken down, once; the
+// evidence pack and the web page show it. A listing that fails is archived too.
 func TestRecheckTakenDown(t *testing.T) {
 	srv, feeds, data, g := crawledForRecheck(t)
 	docs := archivedDocs(t, g)
 	if len(docs) < 3 {
 		t.Fatalf("%d documents with an archived page; want at least 3", len(docs))
 	}
-	gone := docs[0]
+	var gone exportRecord
+	for _, d := range docs {
+		if banRelated(t, g, d.ID) {
+			gone = d
+			break
+		}
+	}
+	if gone.ID == "" {
+		t.Fatal("no ban-related fixture document has an archived page")
+	}
+	// a first digest sends it
+	mail := t.TempDir()
+	if out, errs, code := runCmd(t, nil, append(g, "digest", "--out", filepath.Join(mail, "1.eml"))...); code != 0 {
+		t.Fatalf("first digest exit %d\n%s\n%s", code, out, errs)
+	}
 	site, path := siteOf(t, srv, gone.URL)
 	notice := []byte("<html><body><h1>410 Gone</h1><p>This notice has been withdrawn.</p></body></html>")
 	srv.Override(site, path, http.StatusGone, notice)
@@ -158,6 +173,25 @@ func TestRecheckTakenDown(t *testing.T) {
 	out, _, _ = runCmd(t, nil, append(g, "show", "--versions", gone.ID)...)
 	if !strings.Contains(out, "taken down: the page answered 410 Gone") {
 		t.Errorf("show --versions does not say the page was taken down:\n%s", out)
+	}
+	// The next digest says so, once: the notice was sent before, its takedown was not.
+	out, errs, code = runCmd(t, nil, append(g, "digest", "--out", filepath.Join(mail, "2.eml"))...)
+	if code != 0 || !strings.Contains(out, "1 notices") {
+		t.Fatalf("digest after the takedown: exit %d: %s%s; want the one notice taken down", code, out, errs)
+	}
+	msg, err := os.ReadFile(filepath.Join(mail, "2.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(string(msg), "=\r\n", "")
+	if !strings.Contains(text, "taken down after publication") || !strings.Contains(text, "410 Gone") || !strings.Contains(text, gone.URL) {
+		t.Errorf("the digest after the takedown does not say the notice was taken down:\n%.2000s", text)
+	}
+	if strings.Contains(text, "changed after publication") {
+		t.Errorf("the digest calls the takedown a change:\n%.2000s", text)
+	}
+	if _, errs, code := runCmd(t, nil, append(g, "digest", "--out", filepath.Join(mail, "3.eml"))...); code != 0 || !strings.Contains(errs, "nothing new") {
+		t.Errorf("third digest: exit %d, %s; want nothing new (the takedown was sent once)", code, errs)
 	}
 	// An evidence pack carries the 410 answer and the takedown record, after the page's versions.
 	pack := filepath.Join(t.TempDir(), "gone.warc.gz")

@@ -161,7 +161,9 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 			if err := p.archiveTakedown(d, r.Exchanges, se.Code, now); err != nil {
 				return "", err
 			}
-			return "gone", p.Store.State.SetRecheck(d.ID, now, se.Code)
+			// in the digest once, as a takedown, when the document would be in it
+			due := old.Ban.Related || !p.Config.Digest.OnlyBanRelated
+			return "gone", p.Store.State.SetRecheck(d.ID, now, se.Code, due)
 		}
 		// What was read is kept all the same (an error page).
 		return "", errors.Join(err, p.archiveOnly(r.Exchanges...), p.Store.State.SetChecked([]string{d.ID}, now))
@@ -174,7 +176,7 @@ func (p *Pipeline) recheckOne(ctx context.Context, source string, d state.Doc) (
 		if r.Exchange == nil {
 			outcome = "not_modified"
 		}
-		return outcome, p.Store.State.SetRecheck(d.ID, now, 0)
+		return outcome, p.Store.State.SetRecheck(d.ID, now, 0, false)
 	}
 	a := old
 	a.Entities = article.Entities{}
