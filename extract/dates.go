@@ -26,7 +26,11 @@ type dateRule struct {
 	need  []string
 	reach [2]int
 	// keep, when set, says whether an occurrence of a need word at p is worth running on.
-	keep  func(s string, p int) bool
+	keep func(s string, p int) bool
+	// can, when set, says whether re can match in a stretch s at all: a cheap test run first, that
+	// may say true where re finds nothing but never false where it finds something. It is what
+	// re needs with the context re asks for ("may 2" for "may 2, 2025", "in may" for "in may").
+	can   func(s string) bool
 	re    *regexp.Regexp
 	group int // the group that holds the date as written: 1, or the one named d
 	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
@@ -50,10 +54,12 @@ func newDateRules() *dateRules {
 	var need []string
 	var reach [2]int
 	var keep func(s string, p int) bool
+	var can func(s string) bool // for the next rule added only
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
 		re := regexp.MustCompile(expr)
 		group := max(1, re.SubexpIndex("d"))
-		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: re, group: group, conv: conv})
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, can: can, re: re, group: group, conv: conv})
+		can = nil
 	}
 	digitsThen := func(seps ...string) []string {
 		var out []string
@@ -78,11 +84,11 @@ func newDateRules() *dateRules {
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, monthThenDigit
 	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[2]), m[3])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, monthThenDigit
 	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[3]), m[2])
 	})
@@ -91,7 +97,7 @@ func newDateRules() *dateRules {
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[2], m[3])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, monthThenDigit
 	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[3], monthNum(m[2]))
 	})
@@ -171,8 +177,9 @@ func newDateRules() *dateRules {
 		return ymd(strconv.Itoa(y+1911), m[3], m[4])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
-	need, reach = months, [2]int{16, 28}
-	add(`\b((last|next|this) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+	lastNext := []string{"last", "next", "this"}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthAfter(s, lastNext) }
+	add(`\b((`+strings.Join(lastNext, "|")+`) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
 		}
@@ -190,7 +197,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, monthThenDigit
 	// "on April 3", and without a preposition "a notice dated Sept. 20" (but May only after one:
 	// may is a verb too), not a dateline ("LONDON, Nov 24 (Wire) -").
 	add(`\b((?:on|by|since|until|from|before|after) )?(?P<d>`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|,? \d|)`, func(m []string, ctx dateContext) (string, string, bool) {
@@ -205,8 +212,10 @@ func newDateRules() *dateRules {
 		}
 		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[4])
 	})
-	need, reach = months, [2]int{16, 28}
-	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+	inMonth := []string{"in", "for", "since", "by", "from", "until", "during", "before", "after", "through", "early", "late",
+		"mid", "mid-", "end of", "start of", "beginning of", "end-"}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthAfter(s, inMonth) }
+	add(`\b(?:`+strings.Join(inMonth, "|")+`) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon, 0)
 		if !ok {
@@ -281,8 +290,10 @@ func newDateRules() *dateRules {
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
-	need, reach = []string{" 19", " 20"}, [2]int{16, 6}
-	add(`\b(?:in|since|by|during|until|from|of|early|late|mid|mid-|before|after|through|fiscal|end of|start of|beginning of) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+	inYear := []string{"in", "since", "by", "during", "until", "from", "of", "early", "late", "mid", "mid-", "before", "after",
+		"through", "fiscal", "end of", "start of", "beginning of"}
+	need, reach, can = []string{" 19", " 20"}, [2]int{16, 6}, func(s string) bool { return yearAfter(s, inYear) }
+	add(`\b(?:`+strings.Join(inYear, "|")+`) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
 	return r
@@ -293,6 +304,9 @@ func newDateRules() *dateRules {
 func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos int) int) []article.DateMention {
 	var all []foundDate
 	run := func(rule dateRule, lo, hi int) {
+		if rule.can != nil && !rule.can(nt.s[lo:hi]) {
+			return
+		}
 		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[lo:hi], -1) {
 			for i := range loc {
 				if loc[i] >= 0 {
@@ -585,6 +599,86 @@ func recent(ctx dateContext) (string, string, bool) {
 		return "", "", false
 	}
 	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
+}
+
+// monthThenDigit reports whether s holds a month name (as monthRE reads it) as a whole word,
+// followed by an optional ".", an optional "," and a space and a digit: the rules of dates with a
+// day or year number need one.
+func monthThenDigit(s string) bool {
+	return monthWord(s, func(_, j int) bool {
+		t := strings.TrimPrefix(strings.TrimPrefix(s[j:], "."), ",")
+		return len(t) >= 2 && t[0] == ' ' && '0' <= t[1] && t[1] <= '9'
+	})
+}
+
+// monthAfter reports whether s holds a month name as a whole word right after one of words and a
+// space.
+func monthAfter(s string, words []string) bool {
+	return monthWord(s, func(i, _ int) bool { return endsWithWord(s[:i], words) })
+}
+
+// monthWord reports whether ok holds for a month name written in s as a whole word, s[i:j].
+func monthWord(s string, ok func(i, j int) bool) bool {
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if isMonthName(s[i:j]) && ok(i, j) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// isMonthName reports whether w is one of the month names and abbreviations monthRE reads.
+func isMonthName(w string) bool {
+	switch w {
+	case "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+		"aug", "august", "sep", "sept", "sepember", "september", "oct", "october", "nov", "november", "dec", "december":
+		return true
+	}
+	return false
+}
+
+// yearAfter reports whether s holds a four-digit number as a whole word right after one of words
+// and a space.
+func yearAfter(s string, words []string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if (i == 0 || !isWordByte(s[i-1])) && (i+4 == len(s) || !isWordByte(s[i+4])) &&
+			isDigits(s[i:i+4]) && endsWithWord(s[:i], words) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// endsWithWord reports whether s ends with one of words and a space.
+func endsWithWord(s string, words []string) bool {
+	if !strings.HasSuffix(s, " ") {
+		return false
+	}
+	s = s[:len(s)-1]
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordStretch clamps [lo, hi) to s and widens it to whole words (by at most 24 bytes each way) and
