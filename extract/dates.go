@@ -16,7 +16,21 @@ import (
 // this order; a match overlapping an earlier one is dropped, so longer forms win.
 type dateRules struct {
 	rules []dateRule
+	// lists are the rules' distinct need lists (rules that share one share its occurrences), and
+	// words finds every word of every list in one pass: words' pattern i is the word of needs[i].
+	lists []needList
+	words *automaton
+	needs []needWord
 }
+
+// needList is one need list and the keep of the first rule that has it.
+type needList struct {
+	words []string
+	keep  func(s string, p int) bool
+}
+
+// needWord is the word at index word of lists[list].
+type needWord struct{ list, word int }
 
 type dateRule struct {
 	// The rule runs only on a short stretch around each occurrence of a need word (Latin words
@@ -27,6 +41,7 @@ type dateRule struct {
 	reach [2]int
 	// keep, when set, says whether an occurrence of a need word at p is worth running on.
 	keep func(s string, p int) bool
+	list int // the index of need in dateRules.lists
 	// can, when set, says whether re can match in a stretch s at all: a cheap test run first, that
 	// may say true where re finds nothing but never false where it finds something. It is what
 	// re needs with the context re asks for ("may 2" for "may 2, 2025", "in may" for "in may").
@@ -296,7 +311,29 @@ func newDateRules() *dateRules {
 	add(`\b(?:`+strings.Join(inYear, "|")+`) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
+	r.indexNeeds()
 	return r
+}
+
+// indexNeeds fills lists, words and needs from the rules' need lists, and each rule's list.
+func (r *dateRules) indexNeeds() {
+	index := map[*string]int{}
+	var words []string
+	for i := range r.rules {
+		rule := &r.rules[i]
+		l, ok := index[&rule.need[0]]
+		if !ok {
+			l = len(r.lists)
+			index[&rule.need[0]] = l
+			r.lists = append(r.lists, needList{words: rule.need, keep: rule.keep})
+			for w, word := range rule.need {
+				words = append(words, word)
+				r.needs = append(r.needs, needWord{list: l, word: w})
+			}
+		}
+		rule.list = l
+	}
+	r.words = newAutomaton(words)
 }
 
 // find returns the dates in nt, each once, in text order. tense reports whether the sentence
@@ -316,37 +353,9 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 			all = addDate(all, rule, loc, nt, src, pub, tense)
 		}
 	}
-	// Rules that share a need list share its occurrences, found once.
-	found := map[*string][]span{}
-	anchorsOf := func(rule dateRule) []span {
-		key := &rule.need[0]
-		if spans, ok := found[key]; ok {
-			return spans
-		}
-		var spans []span
-		for _, word := range rule.need {
-			latin := 'a' <= word[0] && word[0] <= 'z'
-			for from := 0; from < len(nt.s); {
-				i := strings.Index(nt.s[from:], word)
-				if i < 0 {
-					break
-				}
-				p := from + i
-				from = p + len(word)
-				if latin && p > 0 && isWordByte(nt.s[p-1]) {
-					continue // "mar" in "market": the rules want a word that starts here
-				}
-				if rule.keep != nil && !rule.keep(nt.s, p) {
-					continue
-				}
-				spans = append(spans, span{p, p + len(word)})
-			}
-		}
-		found[key] = spans
-		return spans
-	}
+	anchors := r.anchors(nt.s)
 	for _, rule := range r.rules {
-		for _, a := range anchorsOf(rule) {
+		for _, a := range anchors[rule.list] {
 			lo, hi := wordStretch(nt.s, a.start-rule.reach[0], a.end+rule.reach[1])
 			run(rule, lo, hi)
 		}
@@ -375,6 +384,40 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 		}
 		seen[k] = true
 		out = append(out, f.dm)
+	}
+	return out
+}
+
+// anchors returns the places to run each need list's rules at: for each list, word by word, the
+// occurrences of the word in s that do not overlap an earlier one of the same word, a Latin word
+// only where a word starts, and only those the list's keep keeps.
+func (r *dateRules) anchors(s string) [][]span {
+	type occurrence struct{ need, start int }
+	var occ []occurrence
+	r.words.find(s, func(h hit) { occ = append(occ, occurrence{h.id, h.start}) })
+	// The automaton reports by end; a word's occurrences are then in order of start.
+	slices.SortStableFunc(occ, func(a, b occurrence) int { return a.need - b.need })
+	out := make([][]span, len(r.lists))
+	from := 0
+	for i, o := range occ {
+		if i == 0 || occ[i-1].need != o.need {
+			from = 0
+		}
+		if o.start < from {
+			continue
+		}
+		n := r.needs[o.need]
+		list := r.lists[n.list]
+		word := list.words[n.word]
+		from = o.start + len(word)
+		latin := 'a' <= word[0] && word[0] <= 'z'
+		if latin && o.start > 0 && isWordByte(s[o.start-1]) {
+			continue // "mar" in "market": the rules want a word that starts here
+		}
+		if list.keep != nil && !list.keep(s, o.start) {
+			continue
+		}
+		out[n.list] = append(out[n.list], span{o.start, o.start + len(word)})
 	}
 	return out
 }

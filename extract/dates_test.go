@@ -167,3 +167,52 @@ func TestDateRuleWords(t *testing.T) {
 		}
 	}
 }
+
+// anchorsByIndex is what anchors returns, found the simple way: each list's words one by one with
+// strings.Index.
+func anchorsByIndex(r *dateRules, s string) [][]span {
+	out := make([][]span, len(r.lists))
+	for l, list := range r.lists {
+		for _, word := range list.words {
+			latin := 'a' <= word[0] && word[0] <= 'z'
+			for from := 0; from < len(s); {
+				i := strings.Index(s[from:], word)
+				if i < 0 {
+					break
+				}
+				p := from + i
+				from = p + len(word)
+				if latin && p > 0 && isWordByte(s[p-1]) || list.keep != nil && !list.keep(s, p) {
+					continue
+				}
+				out[l] = append(out[l], span{p, p + len(word)})
+			}
+		}
+	}
+	return out
+}
+
+func TestDateAnchors(t *testing.T) {
+	r := newDateRules()
+	texts := guardStretches(t)
+	for _, file := range labelledFiles(t) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, normalize(string(b)).s)
+	}
+	found := 0
+	for _, s := range texts {
+		got, want := r.anchors(s), anchorsByIndex(r, s)
+		for l := range want {
+			found += len(want[l])
+			if !slices.Equal(got[l], want[l]) {
+				t.Fatalf("anchors(%q) for %q = %v; want %v", s, r.lists[l].words, got[l], want[l])
+			}
+		}
+	}
+	if found < 10000 {
+		t.Errorf("%d anchors found; want many more to test on", found)
+	}
+}
