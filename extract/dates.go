@@ -91,34 +91,36 @@ func newDateRules() *dateRules {
 	add(`(?:^|[^\d])((\d{4})-(\d{1,2})-(\d{1,2}))(?:[^\d]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need, reach = digitsThen("/", "."), [2]int{4, 8}
+	need, reach, can = digitsThen("/", "."), [2]int{4, 8}, yearThenSeparator
 	add(`(?:^|[^\d])((\d{4})[/.](\d{1,2})[/.](\d{1,2}))(?:[^\d.]|\.\D|\.$|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
 	need, reach = []string{"年"}, [2]int{8, 16}
+	can = func(s string) bool { return digitAfter(s, []string{"年"}) && digitAfter(s, []string{"月"}) }
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need, reach, can = months, [2]int{16, 28}, monthThenDigit
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 1, 2, nil) }
 	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[2]), m[3])
 	})
-	need, reach, can = months, [2]int{16, 28}, monthThenDigit
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 4, 4, dayBefore) }
 	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[3]), m[2])
 	})
 	// Absolute, month precision.
-	need, reach = []string{"年"}, [2]int{8, 16}
+	need, reach, can = []string{"年"}, [2]int{8, 16}, func(s string) bool { return digitAfter(s, []string{"年"}) }
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[2], m[3])
 	})
-	need, reach, can = months, [2]int{16, 28}, monthThenDigit
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 4, 4, nil) }
 	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[3], monthNum(m[2]))
 	})
 	// Relative to the publication date, Chinese: 今年4月, 去年10月, 4月21日, 4月.
-	need, reach = []string{"年"}, [2]int{6, 16}
-	add(`((今年|去年|明年|前年)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
+	relYears := []string{"今年", "去年", "明年", "前年"}
+	need, reach, can = []string{"年"}, [2]int{6, 16}, func(s string) bool { return digitAfter(s, relYears) }
+	add(`((`+strings.Join(relYears, "|")+`)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
 		}
@@ -128,7 +130,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), m[3])
 	})
-	need, reach = []string{"月"}, [2]int{8, 12}
+	need, reach, can = []string{"月"}, [2]int{8, 12}, dayMonth
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
 		day, _ := strconv.Atoi(m[3])
@@ -187,6 +189,7 @@ func newDateRules() *dateRules {
 		return yyyy(strconv.Itoa(y + 1911))
 	})
 	need, reach = []string{"日期", "時間", "时间"}, [2]int{0, 40}
+	can = func(s string) bool { return strings.Contains(s, "-") }
 	add(`(?:^|[^\d-])((1\d\d)-(\d{1,2})-(\d{1,2}))(?:[^\d-]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		y, _ := strconv.Atoi(m[2])
 		return ymd(strconv.Itoa(y+1911), m[3], m[4])
@@ -212,7 +215,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
-	need, reach, can = months, [2]int{16, 28}, monthThenDigit
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 1, 2, nil) }
 	// "on April 3", and without a preposition "a notice dated Sept. 20" (but May only after one:
 	// may is a verb too), not a dateline ("LONDON, Nov 24 (Wire) -").
 	add(`\b((?:on|by|since|until|from|before|after) )?(?P<d>`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|,? \d|)`, func(m []string, ctx dateContext) (string, string, bool) {
@@ -240,6 +243,10 @@ func newDateRules() *dateRules {
 	})
 	// Relative periods.
 	need, reach = []string{"last", "this", "next", "earlier", "later", "ago", "yesterday", "today"}, [2]int{12, 12}
+	can = func(s string) bool {
+		return containsAny(s, []string{"last month", "last year", "this month", "this year", "next month", "next year",
+			"a year ago", "yesterday", "today"})
+	}
 	add(`\b((?:last|this|next) (?:month|year)|earlier this (?:month|year)|later this (?:month|year)|a year ago|yesterday|today)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return relative(ctx, strings.TrimPrefix(strings.TrimPrefix(m[1], "earlier "), "later "))
 	})
@@ -248,6 +255,10 @@ func newDateRules() *dateRules {
 		return recent(ctx)
 	})
 	need, reach = []string{"月", "年", "昨", "今天", "日前", "近日"}, [2]int{6, 6}
+	can = func(s string) bool {
+		return containsAny(s, []string{"上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
+			"昨天", "昨日", "今天", "日前", "近日"})
+	}
 	add(`(上个?月|本月|这个月|下个?月|去年|今年|明年|前年|昨天|昨日|今天|日前|近日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		switch m[1] {
 		case "上月", "上个月":
@@ -301,7 +312,7 @@ func newDateRules() *dateRules {
 		return "", nextDay, true
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
-	need, reach = []string{"年"}, [2]int{8, 6}
+	need, reach, can = []string{"年"}, [2]int{8, 6}, yearEnds
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
@@ -644,14 +655,35 @@ func recent(ctx dateContext) (string, string, bool) {
 	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
 }
 
-// monthThenDigit reports whether s holds a month name (as monthRE reads it) as a whole word,
-// followed by an optional ".", an optional "," and a space and a digit: the rules of dates with a
-// day or year number need one.
-func monthThenDigit(s string) bool {
-	return monthWord(s, func(_, j int) bool {
+// monthThenNumber reports whether s holds a month name (as monthRE reads it) as a whole word,
+// followed by an optional ".", an optional "," and a space and a number of lo to hi digits (the
+// day or the year of the rules of dates with numbers), and with what before says before it when
+// before is not nil.
+func monthThenNumber(s string, lo, hi int, before func(s string) bool) bool {
+	return monthWord(s, func(i, j int) bool {
 		t := strings.TrimPrefix(strings.TrimPrefix(s[j:], "."), ",")
-		return len(t) >= 2 && t[0] == ' ' && '0' <= t[1] && t[1] <= '9'
+		if t == "" || t[0] != ' ' {
+			return false
+		}
+		n := digitsAt(t, 1)
+		return lo <= n && n <= hi && (before == nil || before(s[:i]))
 	})
+}
+
+// dayBefore reports whether s ends with a day number, maybe with st, nd, rd or th, maybe with
+// "of", and a space: what comes before the month in "25 March 2022" and "1st of June 2017".
+func dayBefore(s string) bool {
+	s, ok := strings.CutSuffix(s, " ")
+	if !ok {
+		return false
+	}
+	if strings.HasSuffix(s, " of") {
+		return true
+	}
+	for _, suffix := range []string{"st", "nd", "rd", "th"} {
+		s = strings.TrimSuffix(s, suffix)
+	}
+	return s != "" && '0' <= s[len(s)-1] && s[len(s)-1] <= '9'
 }
 
 // monthAfter reports whether s holds a month name as a whole word right after one of words and a
@@ -695,6 +727,92 @@ func yearAfter(s string, words []string) bool {
 	for i := 0; i+4 <= len(s); i++ {
 		if (i == 0 || !isWordByte(s[i-1])) && (i+4 == len(s) || !isWordByte(s[i+4])) &&
 			isDigits(s[i:i+4]) && endsWithWord(s[:i], words) {
+			return true
+		}
+	}
+	return false
+}
+
+// digitsAt returns the number of digits in a row at s[i:].
+func digitsAt(s string, i int) int {
+	n := 0
+	for i+n < len(s) && '0' <= s[i+n] && s[i+n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// yearThenSeparator reports whether s holds four digits followed by "/" or "." and a digit, as
+// in 2025/3/7 and 2025.03.07.
+func yearThenSeparator(s string) bool {
+	for i := 0; i+6 <= len(s); i++ {
+		if isDigits(s[i:i+4]) && (s[i+4] == '/' || s[i+4] == '.') && '0' <= s[i+5] && s[i+5] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// digitAfter reports whether s holds one of words followed by a digit, or by a space and a digit.
+func digitAfter(s string, words []string) bool {
+	for _, w := range words {
+		for from := 0; ; {
+			i := strings.Index(s[from:], w)
+			if i < 0 {
+				break
+			}
+			from += i + len(w)
+			if t := strings.TrimPrefix(s[from:], " "); digitsAt(t, 0) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dayMonth reports whether s holds 月 after one or two digits (and maybe a space) that start s or
+// follow a character other than a digit, 年, "." or "-": a month without its year, as in 4月21日.
+func dayMonth(s string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "月")
+		if i < 0 {
+			return false
+		}
+		q := from + i
+		from = q + len("月")
+		if q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		p := q
+		for p > 0 && '0' <= s[p-1] && s[p-1] <= '9' {
+			p--
+		}
+		if n := q - p; n >= 1 && n <= 2 && !strings.HasSuffix(s[:p], "年") && !strings.HasSuffix(s[:p], ".") && !strings.HasSuffix(s[:p], "-") {
+			return true
+		}
+	}
+}
+
+// yearEnds reports whether s holds 年 followed by nothing or by a character other than 第, 度, a
+// digit or a space: 2023年 as a year, not 2023年第1号, 2024年度 or 2023年5月.
+func yearEnds(s string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "年")
+		if i < 0 {
+			return false
+		}
+		from += i + len("年")
+		t := s[from:]
+		if t == "" || !strings.HasPrefix(t, "第") && !strings.HasPrefix(t, "度") && t[0] != ' ' && !('0' <= t[0] && t[0] <= '9') {
+			return true
+		}
+	}
+}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
 			return true
 		}
 	}
