@@ -43,8 +43,9 @@ type dateRule struct {
 	keep func(s string, p int) bool
 	list int // the index of need in dateRules.lists
 	// can, when set, says whether re can match in a stretch s at all: a cheap test run first, that
-	// may say true where re finds nothing but never false where it finds something. It is what
-	// re needs with the context re asks for ("may 2" for "may 2, 2025", "in may" for "in may").
+	// may say true where re finds nothing but never false where it finds something. It checks a
+	// part of what re needs: a month name and a number for "may 2, 2025", a month name right
+	// after "in" for "in may" (not "may" the verb, not "market").
 	can   func(s string) bool
 	re    *regexp.Regexp
 	group int // the group that holds the date as written: 1, or the one named d
