@@ -16,7 +16,21 @@ import (
 // this order; a match overlapping an earlier one is dropped, so longer forms win.
 type dateRules struct {
 	rules []dateRule
+	// lists are the rules' distinct need lists (rules that share one share its occurrences), and
+	// words finds every word of every list in one pass: words' pattern i is the word of needs[i].
+	lists []needList
+	words *automaton
+	needs []needWord
 }
+
+// needList is one need list and the keep of the first rule that has it.
+type needList struct {
+	words []string
+	keep  func(s string, p int) bool
+}
+
+// needWord is the word at index word of lists[list].
+type needWord struct{ list, word int }
 
 type dateRule struct {
 	// The rule runs only on a short stretch around each occurrence of a need word (Latin words
@@ -26,7 +40,13 @@ type dateRule struct {
 	need  []string
 	reach [2]int
 	// keep, when set, says whether an occurrence of a need word at p is worth running on.
-	keep  func(s string, p int) bool
+	keep func(s string, p int) bool
+	list int // the index of need in dateRules.lists
+	// can, when set, says whether re can match in a stretch s at all: a cheap test run first, that
+	// may say true where re finds nothing but never false where it finds something. It checks a
+	// part of what re needs: a month name and a number for "may 2, 2025", a month name right
+	// after "in" for "in may" (not "may" the verb, not "market").
+	can   func(s string) bool
 	re    *regexp.Regexp
 	group int // the group that holds the date as written: 1, or the one named d
 	conv  func(m []string, ctx dateContext) (date string, precision string, ok bool)
@@ -50,10 +70,12 @@ func newDateRules() *dateRules {
 	var need []string
 	var reach [2]int
 	var keep func(s string, p int) bool
+	var can func(s string) bool // for the next rule added only
 	add := func(expr string, conv func(m []string, ctx dateContext) (string, string, bool)) {
 		re := regexp.MustCompile(expr)
 		group := max(1, re.SubexpIndex("d"))
-		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, re: re, group: group, conv: conv})
+		r.rules = append(r.rules, dateRule{need: need, reach: reach, keep: keep, can: can, re: re, group: group, conv: conv})
+		can = nil
 	}
 	digitsThen := func(seps ...string) []string {
 		var out []string
@@ -70,34 +92,36 @@ func newDateRules() *dateRules {
 	add(`(?:^|[^\d])((\d{4})-(\d{1,2})-(\d{1,2}))(?:[^\d]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need, reach = digitsThen("/", "."), [2]int{4, 8}
+	need, reach, can = digitsThen("/", "."), [2]int{4, 8}, yearThenSeparator
 	add(`(?:^|[^\d])((\d{4})[/.](\d{1,2})[/.](\d{1,2}))(?:[^\d.]|\.\D|\.$|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
 	need, reach = []string{"年"}, [2]int{8, 16}
+	can = func(s string) bool { return digitAfter(s, []string{"年"}) && digitAfter(s, []string{"月"}) }
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号])`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[2], m[3], m[4])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 1, 2, nil) }
 	add(`\b(`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[2]), m[3])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 4, 4, dayBefore) }
 	add(`\b((\d{1,2})(?:st|nd|rd|th)? (?:of )?`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ymd(m[4], monthNum(m[3]), m[2])
 	})
 	// Absolute, month precision.
-	need, reach = []string{"年"}, [2]int{8, 16}
+	need, reach, can = []string{"年"}, [2]int{8, 16}, func(s string) bool { return digitAfter(s, []string{"年"}) }
 	add(`((\d{4}) ?年 ?(\d{1,2}) ?月)`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[2], m[3])
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 4, 4, nil) }
 	add(`\b(`+monthRE+`\.?,? (\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return ym(m[3], monthNum(m[2]))
 	})
 	// Relative to the publication date, Chinese: 今年4月, 去年10月, 4月21日, 4月.
-	need, reach = []string{"年"}, [2]int{6, 16}
-	add(`((今年|去年|明年|前年)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
+	relYears := []string{"今年", "去年", "明年", "前年"}
+	need, reach, can = []string{"年"}, [2]int{6, 16}, func(s string) bool { return digitAfter(s, relYears) }
+	add(`((`+strings.Join(relYears, "|")+`)(\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
 		}
@@ -107,7 +131,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), m[3])
 	})
-	need, reach = []string{"月"}, [2]int{8, 12}
+	need, reach, can = []string{"月"}, [2]int{8, 12}, dayMonth
 	add(`(?:^|[^\d年.-])((\d{1,2}) ?月(?: ?(\d{1,2}) ?[日号])?)`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(m[2])
 		day, _ := strconv.Atoi(m[3])
@@ -166,13 +190,15 @@ func newDateRules() *dateRules {
 		return yyyy(strconv.Itoa(y + 1911))
 	})
 	need, reach = []string{"日期", "時間", "时间"}, [2]int{0, 40}
+	can = func(s string) bool { return strings.Contains(s, "-") }
 	add(`(?:^|[^\d-])((1\d\d)-(\d{1,2})-(\d{1,2}))(?:[^\d-]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		y, _ := strconv.Atoi(m[2])
 		return ymd(strconv.Itoa(y+1911), m[3], m[4])
 	})
 	// Relative, English: "last April", "in April", "on April 3".
-	need, reach = months, [2]int{16, 28}
-	add(`\b((last|next|this) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+	lastNext := []string{"last", "next", "this"}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthAfter(s, lastNext) }
+	add(`\b((`+strings.Join(lastNext, "|")+`) `+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		if ctx.pub.IsZero() {
 			return "", "", false
 		}
@@ -190,7 +216,7 @@ func newDateRules() *dateRules {
 		}
 		return ym(strconv.Itoa(y), strconv.Itoa(mon))
 	})
-	need, reach = months, [2]int{16, 28}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthThenNumber(s, 1, 2, nil) }
 	// "on April 3", and without a preposition "a notice dated Sept. 20" (but May only after one:
 	// may is a verb too), not a dateline ("LONDON, Nov 24 (Wire) -").
 	add(`\b((?:on|by|since|until|from|before|after) )?(?P<d>`+monthRE+`\.? (\d{1,2})(?:st|nd|rd|th)?)\b( \(|,? \d|)`, func(m []string, ctx dateContext) (string, string, bool) {
@@ -205,8 +231,10 @@ func newDateRules() *dateRules {
 		}
 		return ymd(strconv.Itoa(y), strconv.Itoa(mon), m[4])
 	})
-	need, reach = months, [2]int{16, 28}
-	add(`\b(?:in|for|since|by|from|until|during|before|after|through|early|late|mid|mid-|end of|start of|beginning of|end-) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
+	inMonth := []string{"in", "for", "since", "by", "from", "until", "during", "before", "after", "through", "early", "late",
+		"mid", "mid-", "end of", "start of", "beginning of", "end-"}
+	need, reach, can = months, [2]int{16, 28}, func(s string) bool { return monthAfter(s, inMonth) }
+	add(`\b(?:`+strings.Join(inMonth, "|")+`) (`+monthRE+`)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		mon, _ := strconv.Atoi(monthNum(m[2]))
 		y, ok := yearFor(ctx, mon, 0)
 		if !ok {
@@ -216,6 +244,10 @@ func newDateRules() *dateRules {
 	})
 	// Relative periods.
 	need, reach = []string{"last", "this", "next", "earlier", "later", "ago", "yesterday", "today"}, [2]int{12, 12}
+	can = func(s string) bool {
+		return containsAny(s, []string{"last month", "last year", "this month", "this year", "next month", "next year",
+			"a year ago", "yesterday", "today"})
+	}
 	add(`\b((?:last|this|next) (?:month|year)|earlier this (?:month|year)|later this (?:month|year)|a year ago|yesterday|today)\b`, func(m []string, ctx dateContext) (string, string, bool) {
 		return relative(ctx, strings.TrimPrefix(strings.TrimPrefix(m[1], "earlier "), "later "))
 	})
@@ -224,6 +256,10 @@ func newDateRules() *dateRules {
 		return recent(ctx)
 	})
 	need, reach = []string{"月", "年", "昨", "今天", "日前", "近日"}, [2]int{6, 6}
+	can = func(s string) bool {
+		return containsAny(s, []string{"上月", "上个月", "本月", "这个月", "下月", "下个月", "去年", "今年", "明年", "前年",
+			"昨天", "昨日", "今天", "日前", "近日"})
+	}
 	add(`(上个?月|本月|这个月|下个?月|去年|今年|明年|前年|昨天|昨日|今天|日前|近日)`, func(m []string, ctx dateContext) (string, string, bool) {
 		switch m[1] {
 		case "上月", "上个月":
@@ -277,15 +313,39 @@ func newDateRules() *dateRules {
 		return "", nextDay, true
 	})
 	// Absolute, year precision: 2023年 (not 2023年第1号), "in 2023".
-	need, reach = []string{"年"}, [2]int{8, 6}
+	need, reach, can = []string{"年"}, [2]int{8, 6}, yearEnds
 	add(`((\d{4}) ?年)(?:[^第度\d ]|$)`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
-	need, reach = []string{" 19", " 20"}, [2]int{16, 6}
-	add(`\b(?:in|since|by|during|until|from|of|early|late|mid|mid-|before|after|through|fiscal|end of|start of|beginning of) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
+	inYear := []string{"in", "since", "by", "during", "until", "from", "of", "early", "late", "mid", "mid-", "before", "after",
+		"through", "fiscal", "end of", "start of", "beginning of"}
+	need, reach, can = []string{" 19", " 20"}, [2]int{16, 6}, func(s string) bool { return yearAfter(s, inYear) }
+	add(`\b(?:`+strings.Join(inYear, "|")+`) ((\d{4}))\b`, func(m []string, _ dateContext) (string, string, bool) {
 		return yyyy(m[2])
 	})
+	r.indexNeeds()
 	return r
+}
+
+// indexNeeds fills lists, words and needs from the rules' need lists, and each rule's list.
+func (r *dateRules) indexNeeds() {
+	index := map[*string]int{}
+	var words []string
+	for i := range r.rules {
+		rule := &r.rules[i]
+		l, ok := index[&rule.need[0]]
+		if !ok {
+			l = len(r.lists)
+			index[&rule.need[0]] = l
+			r.lists = append(r.lists, needList{words: rule.need, keep: rule.keep})
+			for w, word := range rule.need {
+				words = append(words, word)
+				r.needs = append(r.needs, needWord{list: l, word: w})
+			}
+		}
+		rule.list = l
+	}
+	r.words = newAutomaton(words)
 }
 
 // find returns the dates in nt, each once, in text order. tense reports whether the sentence
@@ -293,6 +353,9 @@ func newDateRules() *dateRules {
 func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos int) int) []article.DateMention {
 	var all []foundDate
 	run := func(rule dateRule, lo, hi int) {
+		if rule.can != nil && !rule.can(nt.s[lo:hi]) {
+			return
+		}
 		for _, loc := range rule.re.FindAllStringSubmatchIndex(nt.s[lo:hi], -1) {
 			for i := range loc {
 				if loc[i] >= 0 {
@@ -302,37 +365,9 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 			all = addDate(all, rule, loc, nt, src, pub, tense)
 		}
 	}
-	// Rules that share a need list share its occurrences, found once.
-	found := map[*string][]span{}
-	anchorsOf := func(rule dateRule) []span {
-		key := &rule.need[0]
-		if spans, ok := found[key]; ok {
-			return spans
-		}
-		var spans []span
-		for _, word := range rule.need {
-			latin := 'a' <= word[0] && word[0] <= 'z'
-			for from := 0; from < len(nt.s); {
-				i := strings.Index(nt.s[from:], word)
-				if i < 0 {
-					break
-				}
-				p := from + i
-				from = p + len(word)
-				if latin && p > 0 && isWordByte(nt.s[p-1]) {
-					continue // "mar" in "market": the rules want a word that starts here
-				}
-				if rule.keep != nil && !rule.keep(nt.s, p) {
-					continue
-				}
-				spans = append(spans, span{p, p + len(word)})
-			}
-		}
-		found[key] = spans
-		return spans
-	}
+	anchors := r.anchors(nt.s)
 	for _, rule := range r.rules {
-		for _, a := range anchorsOf(rule) {
+		for _, a := range anchors[rule.list] {
 			lo, hi := wordStretch(nt.s, a.start-rule.reach[0], a.end+rule.reach[1])
 			run(rule, lo, hi)
 		}
@@ -361,6 +396,40 @@ func (r *dateRules) find(nt normText, src string, pub time.Time, tense func(pos 
 		}
 		seen[k] = true
 		out = append(out, f.dm)
+	}
+	return out
+}
+
+// anchors returns the places to run each need list's rules at: for each list, word by word, the
+// occurrences of the word in s that do not overlap an earlier one of the same word, a Latin word
+// only where a word starts, and only those the list's keep keeps.
+func (r *dateRules) anchors(s string) [][]span {
+	type occurrence struct{ need, start int }
+	var occ []occurrence
+	r.words.find(s, func(h hit) { occ = append(occ, occurrence{h.id, h.start}) })
+	// The automaton reports by end; a word's occurrences are then in order of start.
+	slices.SortStableFunc(occ, func(a, b occurrence) int { return a.need - b.need })
+	out := make([][]span, len(r.lists))
+	from := 0
+	for i, o := range occ {
+		if i == 0 || occ[i-1].need != o.need {
+			from = 0
+		}
+		if o.start < from {
+			continue
+		}
+		n := r.needs[o.need]
+		list := r.lists[n.list]
+		word := list.words[n.word]
+		from = o.start + len(word)
+		latin := 'a' <= word[0] && word[0] <= 'z'
+		if latin && o.start > 0 && isWordByte(s[o.start-1]) {
+			continue // "mar" in "market": the rules want a word that starts here
+		}
+		if list.keep != nil && !list.keep(s, o.start) {
+			continue
+		}
+		out[n.list] = append(out[n.list], span{o.start, o.start + len(word)})
 	}
 	return out
 }
@@ -585,6 +654,193 @@ func recent(ctx dateContext) (string, string, bool) {
 		return "", "", false
 	}
 	return ctx.pub.Format("2006-01"), article.PrecisionMonth, true
+}
+
+// monthThenNumber reports whether s holds a month name (as monthRE reads it) as a whole word,
+// followed by an optional ".", an optional "," and a space and a number of lo to hi digits (the
+// day or the year of the rules of dates with numbers), and with what before says before it when
+// before is not nil.
+func monthThenNumber(s string, lo, hi int, before func(s string) bool) bool {
+	return monthWord(s, func(i, j int) bool {
+		t := strings.TrimPrefix(strings.TrimPrefix(s[j:], "."), ",")
+		if t == "" || t[0] != ' ' {
+			return false
+		}
+		n := digitsAt(t, 1)
+		return lo <= n && n <= hi && (before == nil || before(s[:i]))
+	})
+}
+
+// dayBefore reports whether s ends with a day number, maybe with st, nd, rd or th, maybe with
+// "of", and a space: what comes before the month in "25 March 2022" and "1st of June 2017".
+func dayBefore(s string) bool {
+	s, ok := strings.CutSuffix(s, " ")
+	if !ok {
+		return false
+	}
+	if strings.HasSuffix(s, " of") {
+		return true
+	}
+	for _, suffix := range []string{"st", "nd", "rd", "th"} {
+		s = strings.TrimSuffix(s, suffix)
+	}
+	return s != "" && '0' <= s[len(s)-1] && s[len(s)-1] <= '9'
+}
+
+// monthAfter reports whether s holds a month name as a whole word right after one of words and a
+// space.
+func monthAfter(s string, words []string) bool {
+	return monthWord(s, func(i, _ int) bool { return endsWithWord(s[:i], words) })
+}
+
+// monthWord reports whether ok holds for a month name written in s as a whole word, s[i:j].
+func monthWord(s string, ok func(i, j int) bool) bool {
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if isMonthName(s[i:j]) && ok(i, j) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// isMonthName reports whether w is one of the month names and abbreviations monthRE reads.
+func isMonthName(w string) bool {
+	switch w {
+	case "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+		"aug", "august", "sep", "sept", "sepember", "september", "oct", "october", "nov", "november", "dec", "december":
+		return true
+	}
+	return false
+}
+
+// yearAfter reports whether s holds a four-digit number as a whole word right after one of words
+// and a space.
+func yearAfter(s string, words []string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if (i == 0 || !isWordByte(s[i-1])) && (i+4 == len(s) || !isWordByte(s[i+4])) &&
+			isDigits(s[i:i+4]) && endsWithWord(s[:i], words) {
+			return true
+		}
+	}
+	return false
+}
+
+// digitsAt returns the number of digits in a row at s[i:].
+func digitsAt(s string, i int) int {
+	n := 0
+	for i+n < len(s) && '0' <= s[i+n] && s[i+n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// yearThenSeparator reports whether s holds four digits followed by "/" or "." and a digit, as
+// in 2025/3/7 and 2025.03.07.
+func yearThenSeparator(s string) bool {
+	for i := 0; i+6 <= len(s); i++ {
+		if isDigits(s[i:i+4]) && (s[i+4] == '/' || s[i+4] == '.') && '0' <= s[i+5] && s[i+5] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// digitAfter reports whether s holds one of words followed by a digit, or by a space and a digit.
+func digitAfter(s string, words []string) bool {
+	for _, w := range words {
+		for from := 0; ; {
+			i := strings.Index(s[from:], w)
+			if i < 0 {
+				break
+			}
+			from += i + len(w)
+			if t := strings.TrimPrefix(s[from:], " "); digitsAt(t, 0) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dayMonth reports whether s holds 月 after one or two digits (and maybe a space) that start s or
+// follow a character other than a digit, 年, "." or "-": a month without its year, as in 4月21日.
+func dayMonth(s string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "月")
+		if i < 0 {
+			return false
+		}
+		q := from + i
+		from = q + len("月")
+		if q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		p := q
+		for p > 0 && '0' <= s[p-1] && s[p-1] <= '9' {
+			p--
+		}
+		if n := q - p; n >= 1 && n <= 2 && !strings.HasSuffix(s[:p], "年") && !strings.HasSuffix(s[:p], ".") && !strings.HasSuffix(s[:p], "-") {
+			return true
+		}
+	}
+}
+
+// yearEnds reports whether s holds 年 followed by nothing or by a character other than 第, 度, a
+// digit or a space: 2023年 as a year, not 2023年第1号, 2024年度 or 2023年5月.
+func yearEnds(s string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "年")
+		if i < 0 {
+			return false
+		}
+		from += i + len("年")
+		t := s[from:]
+		if t == "" || !strings.HasPrefix(t, "第") && !strings.HasPrefix(t, "度") && t[0] != ' ' && !('0' <= t[0] && t[0] <= '9') {
+			return true
+		}
+	}
+}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// endsWithWord reports whether s ends with one of words and a space.
+func endsWithWord(s string, words []string) bool {
+	if !strings.HasSuffix(s, " ") {
+		return false
+	}
+	s = s[:len(s)-1]
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordStretch clamps [lo, hi) to s and widens it to whole words (by at most 24 bytes each way) and
