@@ -470,20 +470,11 @@ type atomDoc struct {
 	Author  struct {
 		Name string `xml:"name"`
 	} `xml:"author"`
-	Entries []struct {
-		ID        string `xml:"id"`
-		Title     string `xml:"title"`
-		Published string `xml:"published"`
-		Updated   string `xml:"updated"`
-		Summary   string `xml:"summary"`
-		Links     []struct {
-			Rel  string `xml:"rel,attr"`
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
-	} `xml:"entry"`
+	Entries []atomEntry `xml:"entry"`
 }
 
-func documentIDOf(e struct {
+// atomEntry is one entry of an Atom feed as the tests read it.
+type atomEntry struct {
 	ID        string `xml:"id"`
 	Title     string `xml:"title"`
 	Published string `xml:"published"`
@@ -493,7 +484,9 @@ func documentIDOf(e struct {
 		Rel  string `xml:"rel,attr"`
 		Href string `xml:"href,attr"`
 	} `xml:"link"`
-}) string {
+}
+
+func documentIDOf(e atomEntry) string {
 	for _, l := range e.Links {
 		if l.Rel == "related" {
 			return l.Href[strings.LastIndex(l.Href, "/")+1:]
