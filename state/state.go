@@ -366,15 +366,13 @@ func (s *Store) Docs(ids ...string) (map[string]Doc, error) {
 			return nil
 		}
 		for _, id := range ids {
-			raw := b.Get([]byte(id))
-			if raw == nil {
-				continue
+			d, ok, err := seenDoc(b, id)
+			if err != nil {
+				return err
 			}
-			var d Doc
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			if ok {
+				out[id] = d
 			}
-			out[id] = d
 		}
 		return nil
 	})
@@ -417,19 +415,30 @@ func (s *Store) SetVersions(versions map[string][]Version) error {
 	return s.updateDocs(ids, func(id string, d *Doc) bool { d.Versions = versions[id]; return false })
 }
 
+// seenDoc reads the seen record of id from the seen bucket; ok is false when there is none.
+func seenDoc(b *bolt.Bucket, id string) (d Doc, ok bool, err error) {
+	raw := b.Get([]byte(id))
+	if raw == nil {
+		return d, false, nil
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return d, false, fmt.Errorf("state: decode seen/%s: %w", id, err)
+	}
+	return d, true, nil
+}
+
 // updateDocs changes the seen record of each id with change, in one transaction, and puts in the
 // digest outbox those for which change says so; ids the store has not seen are skipped.
 func (s *Store) updateDocs(ids []string, change func(id string, d *Doc) (due bool)) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSeen)
 		for _, id := range ids {
-			raw := b.Get([]byte(id))
-			if raw == nil {
-				continue
+			d, ok, err := seenDoc(b, id)
+			if err != nil {
+				return err
 			}
-			var d Doc
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return fmt.Errorf("state: decode seen/%s: %w", id, err)
+			if !ok {
+				continue
 			}
 			due := change(id, &d)
 			out, err := json.Marshal(d)
