@@ -538,9 +538,10 @@ func TestAllOrder(t *testing.T) {
 	}
 }
 
-func TestReopen(t *testing.T) {
-	dir := t.TempDir()
-	ix, err := Open(dir)
+// writeFixtures makes an index at path holding the fixtures, closed.
+func writeFixtures(t *testing.T, path string) {
+	t.Helper()
+	ix, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,7 +551,12 @@ func TestReopen(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ix, err = OpenExisting(dir, true)
+}
+
+func TestReopen(t *testing.T) {
+	dir := t.TempDir()
+	writeFixtures(t, dir)
+	ix, err := OpenExisting(dir, true)
 	if err != nil {
 		t.Fatalf("OpenExisting: %v", err)
 	}

@@ -151,16 +151,7 @@ func TestStaleWriterFileIgnored(t *testing.T) {
 // bantrack reindex runs) has swapped it in, rather than the removed folder it holds open.
 func TestSharedSeesRebuild(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index.bleve")
-	ix, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Put(context.Background(), fixtures()...); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeFixtures(t, path)
 	shared := NewShared(path)
 	defer shared.Close()
 	ctx := context.Background()

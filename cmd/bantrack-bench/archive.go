@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,20 +66,14 @@ func runArchive(ctx context.Context, o options, rounds int) (f archiveFigures, e
 	if o.docs < 1 || rounds < 1 {
 		return f, errors.New("-docs and -rounds must be at least 1")
 	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
+	o = o.withLog()
 	f.GOMAXPROCS = runtime.GOMAXPROCS(0)
 	f.LoadBefore = loadAverage()
-	base := o.dir
-	if base == "" {
-		tmp, err := os.MkdirTemp("", "bantrack-bench-archive")
-		if err != nil {
-			return f, err
-		}
-		defer os.RemoveAll(tmp)
-		base = tmp
+	base, done, err := workDir(o.dir, "bantrack-bench-archive")
+	if err != nil {
+		return f, err
 	}
+	defer done()
 	w, err := startWeb(o.seed, o.docs, loadNames(extract.Default()))
 	if err != nil {
 		return f, err

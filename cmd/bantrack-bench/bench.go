@@ -92,27 +92,43 @@ func crawlAll(ctx context.Context, cfg *config.Config, st *pipeline.Store, tune 
 	return p
 }
 
+// withLog gives o a logger that discards when it has none.
+func (o options) withLog() options {
+	if o.log == nil {
+		o.log = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// workDir returns dir, created, or when dir is empty a new temporary folder named after prefix;
+// done removes the temporary folder (and leaves a given one).
+func workDir(dir, prefix string) (path string, done func(), err error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", nil, fmt.Errorf("data folder: %w", err)
+		}
+		return dir, func() {}, nil
+	}
+	tmp, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, fmt.Errorf("temporary folder: %w", err)
+	}
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
 // run generates the site, crawls it twice and returns the figures.
 func run(ctx context.Context, o options) (f figures, err error) {
 	if o.docs < 1 {
 		return f, errors.New("-docs must be at least 1")
 	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
+	o = o.withLog()
 	f.GOMAXPROCS = runtime.GOMAXPROCS(0)
 	f.LoadBefore = loadAverage()
-	dir := o.dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "bantrack-bench")
-		if err != nil {
-			return f, fmt.Errorf("temporary folder: %w", err)
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return f, fmt.Errorf("data folder: %w", err)
+	dir, done, err := workDir(o.dir, "bantrack-bench")
+	if err != nil {
+		return f, err
 	}
+	defer done()
 	statePath, indexPath := filepath.Join(dir, "state.db"), pipeline.IndexPath(dir)
 
 	w, err := startWeb(o.seed, o.docs, loadNames(extract.Default()))
